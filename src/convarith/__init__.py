@@ -1,0 +1,42 @@
+"""convarith: the arithmetic of convolutions, exact and visible.
+
+Output sizes, relationships and explanations for convolution, transposed
+convolution, dilation and pooling exactly as PyTorch computes them, and the
+animations of the classic convolution arithmetic guide for any parameters.
+
+>>> import convarith
+>>> convarith.output_shape("conv", (5, 5), kernel_size=3, stride=2, padding=1)
+(3, 3)
+
+The arithmetic is imported eagerly and needs only the standard library;
+everything that draws or computes with numpy is imported on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from convarith.arithmetic import Config, configure, output_shape
+from convarith.errors import ConvArithError
+
+__version__ = "0.1.0"
+
+#: Public names served lazily: name -> module that defines it.
+_LAZY = {
+}
+
+__all__ = ["Config", "ConvArithError", "__version__", "configure", "output_shape", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'convarith' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
