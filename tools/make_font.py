@@ -52,6 +52,7 @@ def metrics(font: TTFont) -> dict[str, object]:
     cmap = font.getBestCmap()
     hmtx = font["hmtx"]
     widths = {str(code): hmtx[glyph][0] for code, glyph in sorted(cmap.items())}
+    glyph_ids = {str(code): font.getGlyphID(glyph) for code, glyph in sorted(cmap.items())}
     return {
         "units_per_em": font["head"].unitsPerEm,
         "ascender": font["hhea"].ascent,
@@ -62,6 +63,8 @@ def metrics(font: TTFont) -> dict[str, object]:
         "bbox": [font["head"].xMin, font["head"].yMin, font["head"].xMax, font["head"].yMax],
         "italic_angle": font["post"].italicAngle,
         "widths": widths,
+        "glyph_ids": glyph_ids,
+        "num_glyphs": font["maxp"].numGlyphs,
     }
 
 
@@ -70,7 +73,7 @@ def main(source_dir: str) -> None:
     options = subset.Options()
     options.layout_features = ["kern", "liga"]
     options.name_IDs = ["*"]
-    options.hinting = True
+    options.hinting = False
     options.notdef_outline = True
     for source, (family, style, target) in FONTS.items():
         font = TTFont(Path(source_dir) / source)
