@@ -42,8 +42,13 @@ def rename(font: TTFont, family: str, style: str) -> None:
     table = font["name"]
     for record in list(table.names):
         if record.nameID in names:
-            table.setName(names[record.nameID], record.nameID, record.platformID,
-                          record.platEncID, record.langID)
+            table.setName(
+                names[record.nameID],
+                record.nameID,
+                record.platformID,
+                record.platEncID,
+                record.langID,
+            )
         elif record.nameID in (16, 17, 21, 22):
             table.removeNames(nameID=record.nameID)
 

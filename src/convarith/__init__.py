@@ -15,7 +15,6 @@ everything that draws or computes with numpy is imported on first use.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
 
 from convarith.arithmetic import Config, configure, output_shape
 from convarith.errors import ConvArithError
@@ -24,9 +23,28 @@ __version__ = "0.1.0"
 
 #: Public names served lazily: name -> module that defines it.
 _LAZY = {
+    "describe": "convarith.explain",
+    "Description": "convarith.explain",
+    "relationship": "convarith.relations",
+    "Relationship": "convarith.relations",
+    "RELATIONSHIPS": "convarith.relations",
+    "equivalent_direct_conv": "convarith.analysis",
+    "same_output_sizes": "convarith.analysis",
+    "unread_cells": "convarith.analysis",
+    "padding_for_output": "convarith.analysis",
+    "restoring_output_padding": "convarith.analysis",
+    "Layer": "convarith.stack",
+    "analyze_stack": "convarith.stack",
+    "StackReport": "convarith.stack",
+    "from_torch": "convarith.torch_bridge",
 }
 
 __all__ = ["Config", "ConvArithError", "__version__", "configure", "output_shape", *_LAZY]
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def __getattr__(name: str) -> Any:

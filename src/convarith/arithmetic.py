@@ -8,20 +8,23 @@ analyses (relationships, equivalent convolutions, scenes) start from one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
+from convarith._record import Record
 from convarith.errors import ConvArithError
 from convarith.params import (
     POOLS,
     AxisParams,
-    OpParams,
     axis_names,
     canonical_op,
     parse_params,
     parse_shape,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from convarith.params import OpParams
 
 __all__ = [
     "Config",
@@ -57,7 +60,9 @@ def transposed_output_size(
     return (i - 1) * s - p_lo - p_hi + d * (k - 1) + a + 1
 
 
-def pool_output_size(i: int, k: int, s: int, p: int = 0, d: int = 1, ceil_mode: bool = False) -> int:
+def pool_output_size(
+    i: int, k: int, s: int, p: int = 0, d: int = 1, ceil_mode: bool = False
+) -> int:
     """Pooling output size along one axis, with PyTorch's ``ceil_mode`` rule.
 
     With ``ceil_mode`` the division rounds up, except that the last window must
@@ -84,8 +89,7 @@ def same_tf_padding(i: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
     return need // 2, need - need // 2
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Record):
     """An operation applied to an input shape: parameters resolved per axis, sizes checked.
 
     Build one with :func:`configure`.  ``axes[n]`` holds axis ``n``'s kernel,
@@ -229,6 +233,7 @@ def configure(op: str, input_shape: Any, **params: Any) -> Config:
     >>> c = configure("conv", (6, 5), kernel_size=3, stride=2, padding="same_tf")
     >>> c.output_shape, c.padding
     ((3, 3), ((0, 1), (1, 1)))
+
     """
     name = canonical_op(op)
     shape = parse_shape(input_shape)
@@ -236,8 +241,13 @@ def configure(op: str, input_shape: Any, **params: Any) -> Config:
     axes = parsed.axes
     if parsed.padding_rule == "same_tf":
         axes = tuple(
-            AxisParams(a.kernel, a.stride, *same_tf_padding(i, a.kernel, a.stride, a.dilation),
-                       a.dilation, a.output_padding)
+            AxisParams(
+                a.kernel,
+                a.stride,
+                *same_tf_padding(i, a.kernel, a.stride, a.dilation),
+                a.dilation,
+                a.output_padding,
+            )
             for i, a in zip(shape, axes)
         )
     output = tuple(
@@ -288,6 +298,7 @@ def output_shape(op: str, input_shape: Any, **params: Any) -> tuple[int, ...]:
     (32, 32)
     >>> output_shape("max_pool", (5,), kernel_size=2, ceil_mode=True)
     (3,)
+
     """
     return configure(op, input_shape, **params).output_shape
 

@@ -21,4 +21,5 @@ class ConvArithError(ValueError):
     ... except convarith.ConvArithError as error:
     ...     print(error)
     kernel_size=0 must be at least 1
+
     """

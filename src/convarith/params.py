@@ -13,11 +13,15 @@ formulas they come from.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
+from convarith._record import Record
 from convarith.errors import ConvArithError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 __all__ = [
     "OPS",
@@ -77,9 +81,7 @@ def _as_int(name: str, value: object, shown: object) -> int:
     try:
         return operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        raise ConvArithError(
-            f"{name}={shown!r} must be an int or one int per axis"
-        ) from None
+        raise ConvArithError(f"{name}={shown!r} must be an int or one int per axis") from None
 
 
 def parse_shape(input_shape: object) -> tuple[int, ...]:
@@ -114,8 +116,7 @@ def _per_axis(name: str, value: object, ndim: int) -> tuple[int, ...]:
     return (_as_int(name, value, value),) * ndim
 
 
-@dataclass(frozen=True, slots=True)
-class AxisParams:
+class AxisParams(Record):
     """The parameters of one operation along one spatial axis, fully resolved.
 
     ``pad_lo``/``pad_hi`` are the zeros before and after the input (top/left
@@ -141,8 +142,7 @@ class AxisParams:
         return self.pad_lo if self.pad_lo == self.pad_hi else (self.pad_lo, self.pad_hi)
 
 
-@dataclass(frozen=True, slots=True)
-class OpParams:
+class OpParams(Record):
     """An operation with its per-axis parameters, before sizes are checked.
 
     ``padding_rule`` keeps a string padding (``"same"``, ``"valid"``,
@@ -166,8 +166,7 @@ def _check_known(op: str, params: Mapping[str, Any]) -> None:
     for name in params:
         if name not in _KNOWN:
             raise ConvArithError(
-                f"unknown parameter {name}={params[name]!r}; {op} takes "
-                f"{', '.join(_allowed(op))}"
+                f"unknown parameter {name}={params[name]!r}; {op} takes {', '.join(_allowed(op))}"
             )
 
 
@@ -182,7 +181,9 @@ def _allowed(op: str) -> tuple[str, ...]:
     return (*common, "ceil_mode", "count_include_pad", "divisor_override")
 
 
-def _parse_padding(op: str, value: object, ndim: int) -> tuple[tuple[tuple[int, int], ...], str | None]:
+def _parse_padding(
+    op: str, value: object, ndim: int
+) -> tuple[tuple[tuple[int, int], ...], str | None]:
     """Padding as ``(low, high)`` per axis, or a rule name to resolve later."""
     if isinstance(value, str):
         rule = value.strip().lower()
@@ -212,7 +213,9 @@ def _parse_padding(op: str, value: object, ndim: int) -> tuple[tuple[tuple[int, 
                     raise ConvArithError(
                         f"padding={tuple(value)!r}: {tuple(item)!r} must be a (low, high) pair"
                     )
-                pairs.append((_as_int("padding", item[0], value), _as_int("padding", item[1], value)))
+                pairs.append(
+                    (_as_int("padding", item[0], value), _as_int("padding", item[1], value))
+                )
             else:
                 p = _as_int("padding", item, value)
                 pairs.append((p, p))
@@ -225,8 +228,7 @@ def _parse_padding(op: str, value: object, ndim: int) -> tuple[tuple[tuple[int, 
             raise ConvArithError(f"padding={shown!r} must be non-negative")
     if op in POOLS and any(lo != hi for lo, hi in pairs):
         raise ConvArithError(
-            f"padding={shown!r}: {op} pads both sides alike (PyTorch's rule); "
-            "give one int per axis"
+            f"padding={shown!r}: {op} pads both sides alike (PyTorch's rule); give one int per axis"
         )
     return tuple(pairs), None
 
@@ -268,6 +270,7 @@ def parse_params(op: str, ndim: int, params: Mapping[str, Any]) -> OpParams:
     >>> p = parse_params("conv", 2, {"kernel_size": 3, "padding": (1, (0, 2))})
     >>> [(a.pad_lo, a.pad_hi) for a in p.axes]
     [(1, 1), (0, 2)]
+
     """
     op = canonical_op(op)
     _check_known(op, params)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
     "Color",
@@ -85,7 +85,7 @@ class Text:
     opacity: float = 1.0
 
 
-Primitive = Union[Polygon, Polyline, Text]
+Primitive = Polygon | Polyline | Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ class DynamicLayer:
     frames: tuple[tuple[Primitive, ...], ...]
 
 
-Layer = Union[StaticLayer, DynamicLayer]
+Layer = StaticLayer | DynamicLayer
 
 
 @dataclass(frozen=True)
