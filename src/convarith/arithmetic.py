@@ -203,6 +203,12 @@ def _too_big(a: AxisParams, i: int, where: str) -> str:
     )
 
 
+def parsed_kernel(axes: tuple[AxisParams, ...]) -> int | tuple[int, ...]:
+    """The kernel size as a user would write it: one int when every axis agrees."""
+    sizes = tuple(a.kernel for a in axes)
+    return sizes[0] if len(set(sizes)) == 1 else sizes
+
+
 def configure(op: str, input_shape: Any, **params: Any) -> Config:
     """Check an operation on an input shape and resolve its parameters per axis.
 
@@ -254,6 +260,11 @@ def configure(op: str, input_shape: Any, **params: Any) -> Config:
         _axis_output(parsed, i, a, _where(len(shape), n))
         for n, (i, a) in enumerate(zip(shape, axes))
     )
+    if name == "avg_pool" and len(shape) == 3 and any(i < a.kernel for i, a in zip(shape, axes)):
+        raise ConvArithError(
+            f"input_shape={shape!r} is smaller than kernel_size={parsed_kernel(axes)!r} on some axis: "
+            "PyTorch's avg_pool3d refuses that, whatever the padding"
+        )
     return Config(
         op=name,
         input_shape=shape,

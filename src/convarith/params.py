@@ -110,7 +110,7 @@ def _per_axis(name: str, value: object, ndim: int) -> tuple[int, ...]:
         if len(values) != ndim:
             raise ConvArithError(
                 f"{name}={tuple(value)!r} has {len(values)} values; the input has "
-                f"{ndim} axis{'es' if ndim > 1 else ''}"
+                f"{ndim} {'axes' if ndim > 1 else 'axis'}"
             )
         return values
     return (_as_int(name, value, value),) * ndim
@@ -205,7 +205,7 @@ def _parse_padding(
                 hint = f"; write (({value[0]}, {value[1]}),) for {value[0]} before and {value[1]} after"
             raise ConvArithError(
                 f"padding={tuple(value)!r} has {len(value)} values; the input has "
-                f"{ndim} axis{'es' if ndim > 1 else ''}{hint}"
+                f"{ndim} {'axes' if ndim > 1 else 'axis'}{hint}"
             )
         for item in value:
             if isinstance(item, (list, tuple)):

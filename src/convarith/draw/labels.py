@@ -1,0 +1,106 @@
+"""What the labels and captions of a figure say.
+
+The original's users regularly misread its transposed animations: nothing
+said which map was the input and which the output.  Every map here is
+labelled with its role and size, and a transposed convolution's maps say
+whose input and output they are.
+"""
+
+from __future__ import annotations
+
+from convarith.arithmetic import Config
+
+__all__ = ["caption_lines", "input_label", "output_label", "size_text", "title"]
+
+_OPS = {
+    "conv": "convolution",
+    "conv_transpose": "transposed convolution",
+    "max_pool": "max pooling",
+    "avg_pool": "average pooling",
+}
+
+
+def size_text(shape: tuple[int, ...]) -> str:
+    """``5×5`` (multiplication sign, as in the guide).
+
+    >>> size_text((5, 3))
+    '5×3'
+    """
+    return "×".join(str(n) for n in shape)
+
+
+def _padded(config: Config) -> bool:
+    return any(lo or hi for lo, hi in config.padding)
+
+
+def input_label(config: Config, grid_shape: tuple[int, ...]) -> tuple[str, str | None]:
+    """The input map's label and an optional second line explaining its dashed cells."""
+    size = size_text(config.input_shape)
+    if config.transposed:
+        stretched = any(s > 1 for s in config.stride)
+        what = []
+        if stretched:
+            what.append("zeros between cells")
+        if any(
+            d * (k - 1) - lo > 0
+            for d, k, (lo, _) in zip(config.dilation, config.kernel_size, config.padding)
+        ) or any(a > 0 for a in config.output_padding):
+            what.append("zero padding")
+        detail = f"dashed: {' and '.join(what)}" if what else None
+        if any(
+            d * (k - 1) - lo < 0
+            for d, k, (lo, _) in zip(config.dilation, config.kernel_size, config.padding)
+        ):
+            detail = (detail + "; " if detail else "") + "edges cropped by the padding"
+        return f"transposed conv input {size}", detail
+    if _padded(config):
+        return f"input {size}", f"padded to {size_text(grid_shape)} (dashed: zeros)"
+    return f"input {size}", None
+
+
+def output_label(config: Config) -> str:
+    """The output map's label."""
+    size = size_text(config.output_shape)
+    if config.transposed:
+        return f"transposed conv output {size}"
+    if config.pooling:
+        return f"{_OPS[config.op]} output {size}"
+    return f"output {size}"
+
+
+def _params(config: Config) -> list[str]:
+    def show(values: tuple[object, ...]) -> str:
+        return str(values[0]) if len(set(values)) == 1 else "×".join(str(v) for v in values)
+
+    pads = tuple(lo if lo == hi else f"{lo}:{hi}" for lo, hi in config.padding)
+    parts = [
+        f"kernel {show(config.kernel_size)}",
+        f"stride {show(config.stride)}",
+        f"padding {show(pads)}",
+    ]
+    if any(d > 1 for d in config.dilation):
+        parts.append(f"dilation {show(config.dilation)}")
+    if any(a > 0 for a in config.output_padding):
+        parts.append(f"output_padding {show(config.output_padding)}")
+    if config.ceil_mode:
+        parts.append("ceil_mode")
+    return parts
+
+
+def title(config: Config) -> str:
+    """One line naming the operation, its sizes and parameters."""
+    return (
+        f"{_OPS[config.op]} {size_text(config.input_shape)} → {size_text(config.output_shape)}, "
+        + ", ".join(_params(config))
+    )
+
+
+def caption_lines(config: Config) -> list[str]:
+    """The caption: the parameters, and for a transposed convolution how it is drawn."""
+    lines = [
+        f"{_OPS[config.op]}: {size_text(config.input_shape)} → {size_text(config.output_shape)}",
+        ", ".join(_params(config)),
+    ]
+    if config.transposed:
+        lines.append("drawn as a stride-1 convolution of the stretched input, kernel flipped")
+    return lines
