@@ -1,0 +1,66 @@
+"""Helpers shared by the vector backends: compact numbers and argument checks."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+
+from convarith.backends._vector import check_frame, check_scale, number
+from convarith.backends.pdf import pdf_document
+from convarith.backends.svg import frame_svg
+from convarith.backends.tikz import tikz_document
+from convarith.errors import ConvArithError
+from convarith.primitives import Figure, Polyline, StaticLayer
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (12.0, "12"),
+        (100.0, "100"),
+        (0.5, "0.5"),
+        (0.25, "0.25"),
+        (3.14159, "3.14"),
+        (2.999, "3"),
+        (-1.5, "-1.5"),
+        (-0.001, "0"),
+        (1e-9, "0"),
+        (-20.0, "-20"),
+        (123456.789, "123456.79"),
+    ],
+)
+def test_number(value: float, text: str) -> None:
+    assert number(value) == text
+
+
+def test_check_scale_accepts_positive_numbers_only() -> None:
+    assert check_scale(3) == 3.0 and isinstance(check_scale(3), float)
+    for bad in (0, -2, float("inf"), float("nan"), True, "1", None):
+        with pytest.raises(ConvArithError, match=r"^scale=.* must be a positive"):
+            check_scale(bad)  # type: ignore[arg-type]
+
+
+def test_check_frame_names_the_parameter_and_the_range() -> None:
+    figure = Figure(1, 1, (), (10, 10, 10))
+    assert check_frame(figure, 2) == 2
+    with pytest.raises(ConvArithError, match=r"^frames\[1\]=3 must be a frame number from 0 to 2 "):
+        check_frame(figure, 3, name="frames[1]")
+    with pytest.raises(ConvArithError, match=r"^index=1.0 must be"):
+        check_frame(figure, 1.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("dash", "dashed"), [((6.0, 6.0), True), ((0.0, 0.0), False), (None, False)]
+)
+def test_a_dash_without_length_draws_solid_in_every_backend(
+    dash: tuple[float, float] | None, dashed: bool
+) -> None:
+    line = Polyline(((0, 0), (10, 0)), stroke=(0, 0, 0), stroke_width=1, dash=dash)
+    figure = Figure(10, 10, (StaticLayer((line,)),), (1000,))
+    assert ("stroke-dasharray" in frame_svg(figure, 0)) == dashed
+    assert ("dash pattern" in tikz_document(figure)) == dashed
+    content = zlib.decompress(pdf_document(figure).split(b"stream\n")[1].rsplit(b"\nendstream")[0])
+    assert (b"[6 6] 0 d" in content) == dashed
+    assert b"[0 0] 0 d" not in content
