@@ -104,9 +104,11 @@ def parse_shape(input_shape: object) -> tuple[int, ...]:
     return sizes
 
 
-def _per_axis(name: str, value: object, ndim: int) -> tuple[int, ...]:
+def _per_axis(name: str, value: object, ndim: int, broadcast: bool = True) -> tuple[int, ...]:
     if isinstance(value, (list, tuple)):
         values = tuple(_as_int(name, v, value) for v in value)
+        if broadcast and len(values) == 1:
+            return values * ndim  # PyTorch expands a one-element list to every axis
         if len(values) != ndim:
             raise ConvArithError(
                 f"{name}={tuple(value)!r} has {len(values)} values; the input has "
@@ -198,6 +200,8 @@ def _parse_padding(
             )
         return (), rule
     pairs: list[tuple[int, int]] = []
+    if isinstance(value, (list, tuple)) and len(value) == 1 and ndim > 1:
+        value = tuple(value) * ndim  # PyTorch expands a one-element list to every axis
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
             hint = ""
@@ -279,12 +283,15 @@ def parse_params(op: str, ndim: int, params: Mapping[str, Any]) -> OpParams:
             raise ConvArithError(f"{name}={_shown(value)} does not apply to {op}: {_WHY[name]}")
     if "kernel_size" not in params or params["kernel_size"] is None:
         raise ConvArithError(f"kernel_size is required for {op}")
-    kernel = _per_axis("kernel_size", params["kernel_size"], ndim)
+    # A convolution's kernel_size shapes its weight: PyTorch does not expand it.
+    kernel = _per_axis("kernel_size", params["kernel_size"], ndim, broadcast=op in POOLS)
     for k in kernel:
         if k < 1:
             raise ConvArithError(f"kernel_size={_shown(params['kernel_size'])} must be at least 1")
     stride_value = params.get("stride")
-    if stride_value is None or (op in POOLS and stride_value == ()):
+    if stride_value is None or (
+        op in POOLS and isinstance(stride_value, (list, tuple)) and not stride_value
+    ):
         stride = kernel if op in POOLS else (1,) * ndim
     else:
         stride = _per_axis("stride", stride_value, ndim)
@@ -322,6 +329,11 @@ def parse_params(op: str, ndim: int, params: Mapping[str, Any]) -> OpParams:
                     f"kernel_size={_shown(params['kernel_size'])} (PyTorch's pooling rule)"
                 )
     divisor = params.get("divisor_override")
+    if divisor is not None and ndim == 1:
+        raise ConvArithError(
+            f"divisor_override={_shown(divisor)} does not apply to 1-D avg_pool: "
+            "PyTorch's AvgPool1d has no divisor_override"
+        )
     if divisor is not None:
         divisor = _as_int("divisor_override", divisor, divisor)
         if divisor == 0:
