@@ -1,0 +1,88 @@
+"""Encoders: a stream of frames becomes an animation file or numbered frame files.
+
+Every animation writer takes ``(frames, durations, path, *, loop=True)``,
+reads the frames one at a time (none keeps more than the previous frame),
+checks the destination before drawing anything, and writes atomically
+through :func:`convarith.files.atomic_output`.
+
+==========================  ============================================
+:func:`write_gif`           GIF, one global palette, changed rectangles
+:func:`write_apng`          animated PNG, changed rectangles
+:func:`write_webp`          animated lossless WebP
+:func:`write_mp4`           H.264 MP4 (needs ``convarith[mp4]``)
+:func:`write_frame_files`   ``stem_00.png, stem_01.png, ...``
+:func:`tee_frame_files`     the same, while passing the frames on
+==========================  ============================================
+
+Each writer lives in its own module, imported on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+__all__ = [
+    "ANIMATION_WRITERS",
+    "animation_writer",
+    "require_ffmpeg",
+    "tee_frame_files",
+    "write_apng",
+    "write_frame_files",
+    "write_gif",
+    "write_mp4",
+    "write_webp",
+]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+#: Public names served lazily: name -> module that defines it.
+_LAZY = {
+    "write_gif": "convarith.encoders.gif",
+    "write_apng": "convarith.encoders.apng",
+    "write_webp": "convarith.encoders.webp",
+    "write_mp4": "convarith.encoders.mp4",
+    "require_ffmpeg": "convarith.encoders.mp4",
+    "write_frame_files": "convarith.encoders.frame_files",
+    "tee_frame_files": "convarith.encoders.frame_files",
+}
+
+#: Animation format -> name of its writer.
+ANIMATION_WRITERS = {
+    "gif": "write_gif",
+    "apng": "write_apng",
+    "webp": "write_webp",
+    "mp4": "write_mp4",
+}
+
+
+def animation_writer(format: str) -> Callable[..., Any]:
+    """The writer of an animation format (``gif``, ``apng``, ``webp``, ``mp4``).
+
+    Examples
+    --------
+    >>> animation_writer("gif").__name__
+    'write_gif'
+    """
+    from convarith.errors import ConvArithError
+
+    name = ANIMATION_WRITERS.get(format.lower())
+    if name is None:
+        raise ConvArithError(f"format={format!r} must be one of {', '.join(ANIMATION_WRITERS)}")
+    writer: Callable[..., Any] = getattr(import_module(_LAZY[name]), name)
+    return writer
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'convarith.encoders' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

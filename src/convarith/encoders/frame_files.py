@@ -1,0 +1,142 @@
+"""Numbered image files, one per frame: ``stem_00.png, stem_01.png, ...``.
+
+:func:`tee_frame_files` writes each frame as it passes by, so a single
+render can feed an animation encoder and a folder of frames at once::
+
+    frames = render_frames(figure, mode="P")
+    write_gif(tee_frame_files(frames, folder, "conv"), figure.durations, "conv.gif")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sized
+from pathlib import Path
+
+from PIL import Image
+
+from convarith.errors import ConvArithError
+from convarith.files import PathLike, atomic_output, check_writable
+
+__all__ = ["FRAME_FORMATS", "frame_file_names", "tee_frame_files", "write_frame_files"]
+
+#: File suffix -> Pillow format for single frames.
+FRAME_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def frame_file_names(stem: str, count: int, ext: str = ".png") -> list[str]:
+    """File names of ``count`` frames, numbered from 0 (two digits, three from 100 frames on).
+
+    Examples
+    --------
+    >>> frame_file_names("conv", 3)
+    ['conv_00.png', 'conv_01.png', 'conv_02.png']
+    >>> frame_file_names("conv", 100)[-1]
+    'conv_099.png'
+    """
+    digits = max(2, len(str(count)))
+    return [f"{stem}_{i:0{digits}d}{ext}" for i in range(count)]
+
+
+def tee_frame_files(
+    frames: Iterable[Image.Image],
+    directory: PathLike,
+    stem: str,
+    *,
+    count: int | None = None,
+    ext: str = ".png",
+) -> Iterator[Image.Image]:
+    """Yield ``frames`` unchanged, writing each one to its numbered file first.
+
+    Parameters
+    ----------
+    frames
+        The frames.  ``count`` may be left out when ``frames`` has a length
+        (a list, or the stream of :func:`~convarith.backends.raster.render_frames`).
+    directory
+        An existing folder.
+    stem
+        File names are ``{stem}_{number}{ext}``.
+    count
+        How many frames there are: it sets the width of the numbers.
+    ext
+        ``.png`` (default), ``.gif`` or ``.webp``.
+
+    Raises
+    ------
+    ConvArithError
+        Before any frame is drawn, if the folder cannot be written, the
+        suffix is unknown or the count is unknown; later, if there are more
+        frames than ``count``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from PIL import Image
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> frames = [Image.new("RGB", (4, 4), c) for c in ("red", "blue")]
+    >>> [f.size for f in tee_frame_files(frames, folder, "t")]
+    [(4, 4), (4, 4)]
+    >>> sorted(p.name for p in folder.iterdir())
+    ['t_00.png', 't_01.png']
+    """
+    names, folder, image_format = _prepare(frames, directory, stem, count, ext)
+    return _tee(frames, names, folder, image_format)
+
+
+def _prepare(
+    frames: Iterable[Image.Image], directory: PathLike, stem: str, count: int | None, ext: str
+) -> tuple[list[str], Path, str]:
+    image_format = FRAME_FORMATS.get(ext.lower())
+    if image_format is None:
+        raise ConvArithError(f"ext={ext!r} must be one of {', '.join(FRAME_FORMATS)}")
+    if count is None:
+        if not isinstance(frames, Sized):
+            raise ConvArithError("count=None needs frames that know their length (or pass count)")
+        count = len(frames)
+    if count < 1:
+        raise ConvArithError(f"count={count} must be at least 1")
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ConvArithError(f"cannot write to {folder}: it is not an existing folder")
+    names = frame_file_names(stem, count, ext)
+    check_writable(folder / names[0])
+    return names, folder, image_format
+
+
+def _tee(
+    frames: Iterable[Image.Image], names: list[str], folder: Path, image_format: str
+) -> Iterator[Image.Image]:
+    for index, frame in enumerate(frames):
+        if index >= len(names):
+            raise ConvArithError(f"frames: more frames than count={len(names)}")
+        with atomic_output(folder / names[index]) as temporary:
+            frame.save(temporary, format=image_format)
+        yield frame
+
+
+def write_frame_files(
+    frames: Iterable[Image.Image],
+    directory: PathLike,
+    stem: str,
+    *,
+    count: int | None = None,
+    ext: str = ".png",
+) -> list[Path]:
+    """Write each frame to ``directory/{stem}_{number}{ext}``; each file appears complete.
+
+    Takes the same arguments as :func:`tee_frame_files` and returns the
+    paths written, in frame order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from PIL import Image
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_frame_files([Image.new("P", (4, 4))] * 3, folder, "f")]
+    ['f_00.png', 'f_01.png', 'f_02.png']
+    """
+    names, folder, image_format = _prepare(frames, directory, stem, count, ext)
+    written = 0
+    for _ in _tee(frames, names, folder, image_format):
+        written += 1
+    return [folder / name for name in names[:written]]
