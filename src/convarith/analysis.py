@@ -16,13 +16,19 @@ from __future__ import annotations
 from convarith._record import Record
 from convarith.arithmetic import Config, configure, pool_output_size
 from convarith.errors import ConvArithError
-from convarith.params import axis_names
+from convarith.params import (
+    AxisParams,
+    OpParams,
+    axis_names,
+    canonical_op,
+    parse_params,
+    parse_shape,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from convarith.params import AxisParams
 
 __all__ = [
     "EquivalentAxis",
@@ -192,38 +198,72 @@ def same_output_sizes(op: str, input_shape: Any, **params: Any) -> tuple[range, 
 
 
 def same_output_sizes_of(config: Config) -> tuple[range, ...]:
-    """:func:`same_output_sizes` of an already checked configuration."""
+    """:func:`same_output_sizes` of an already checked configuration.
+
+    The output size never shrinks as the input grows, so both ends of the
+    range are found by bisection: a handful of size computations even for
+    huge inputs or strides.
+    """
     ranges = []
     for axis, (i, o) in enumerate(zip(config.input_shape, config.output_shape)):
-        low = i
-        while low > 1 and _output_or_none(config, axis, low - 1) == o:
-            low -= 1
-        high = i
-        while _output_or_none(config, axis, high + 1) == o:
-            high += 1
-        ranges.append(range(low, high + 1))
+
+        def reaches(size: int, axis: int = axis, o: int = o) -> bool:
+            out = _output_or_none(config, axis, size)
+            return out is not None and out >= o
+
+        def exceeds(size: int, axis: int = axis, o: int = o) -> bool:
+            out = _output_or_none(config, axis, size)
+            return out is not None and out > o
+
+        low, high = 1, i  # smallest size that reaches o lies in [low, high]
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if reaches(mid) else (mid + 1, high)
+        first = low
+        step = 1
+        while not exceeds(i + step):
+            step *= 2
+        low, high = i + step // 2, i + step  # the first size past o lies in (low, high]
+        while high - low > 1:
+            mid = (low + high) // 2
+            low, high = (low, mid) if exceeds(mid) else (mid, high)
+        ranges.append(range(first, high))
     return tuple(ranges)
 
 
-def read_positions(config: Config, axis: int) -> list[bool]:
-    """Whether each input cell along ``axis`` is used by some window (or scatter)."""
+#: Inputs larger than this (per axis) are not scanned for unread cells.
+SCAN_LIMIT = 10_000_000
+
+
+def read_positions(config: Config, axis: int) -> bytearray:
+    """Per input cell along ``axis``: 1 if some window (or scatter) uses it, else 0.
+
+    Each kernel tap reads an arithmetic progression of cells (every stride-th
+    one), marked with one slice assignment, so the cost is ``k`` slices.
+    """
     i = config.input_shape[axis]
+    if i > SCAN_LIMIT:
+        raise ConvArithError(
+            f"input size {i} is too large to scan for unread cells (limit {SCAN_LIMIT})"
+        )
     o = config.output_shape[axis]
     a = config.axes[axis]
-    used = [False] * i
-    if config.transposed:
-        # Input cell q is used when one of its scattered products lands inside the output.
-        for q in range(i):
-            used[q] = any(
-                0 <= q * a.stride - a.pad_lo + t * a.dilation < o for t in range(a.kernel)
-            )
-        return used
-    for r in range(o):
-        start = r * a.stride - a.pad_lo
-        for t in range(a.kernel):
-            position = start + t * a.dilation
-            if 0 <= position < i:
-                used[position] = True
+    used = bytearray(i)
+    for t in range(a.kernel):
+        if config.transposed:
+            # Input q lands on output q*s - p + t*d; it is used when that is inside [0, o).
+            lo = -((t * a.dilation - a.pad_lo) // a.stride)  # ceil((p - t*d) / s)
+            hi = (o - 1 + a.pad_lo - t * a.dilation) // a.stride
+            lo, hi = max(lo, 0), min(hi, i - 1)
+            if lo <= hi:
+                used[lo : hi + 1] = b"\x01" * (hi - lo + 1)
+            continue
+        first = t * a.dilation - a.pad_lo  # the cell this tap reads for output 0
+        r0 = -(first // a.stride) if first < 0 else 0  # first output whose tap lands at >= 0
+        r1 = min(o - 1, (i - 1 - first) // a.stride)
+        if r0 <= r1:
+            start, stop = first + r0 * a.stride, first + r1 * a.stride + 1
+            used[start : stop : a.stride] = b"\x01" * (r1 - r0 + 1)
     return used
 
 
@@ -252,12 +292,11 @@ def unread_cells_of(config: Config) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def _axis_padding(config: Config, axis: int, target: int) -> int | tuple[int, int]:
+def _axis_padding(
+    op: OpParams, i: int, a: AxisParams, target: int, where: str
+) -> int | tuple[int, int]:
     """Smallest padding (symmetric if possible) that gives ``target`` along one axis."""
-    i = config.input_shape[axis]
-    a = config.axes[axis]
-    where = "" if config.ndim == 1 else f" on the {axis_names(config.ndim)[axis]} axis"
-    if config.transposed:
+    if op.op == "conv_transpose":
         total = (i - 1) * a.stride + a.dilation * (a.kernel - 1) + a.output_padding + 1 - target
         if total < 0:
             raise ConvArithError(
@@ -265,14 +304,17 @@ def _axis_padding(config: Config, axis: int, target: int) -> int | tuple[int, in
                 f"{target + total}, and padding only crops (try output_padding or a larger stride)"
             )
         return total // 2 if total % 2 == 0 else (total // 2, total - total // 2)
-    if config.pooling:
+    if op.op in ("max_pool", "avg_pool"):
         for p in range(a.kernel // 2 + 1):
-            if _pool_size(config, i, a, p) == target:
+            if pool_output_size(i, a.kernel, a.stride, p, a.dilation, op.ceil_mode) == target:
                 return p
-        best = _pool_size(config, i, a, 0), _pool_size(config, i, a, a.kernel // 2)
+        ends = [
+            pool_output_size(i, a.kernel, a.stride, p, a.dilation, op.ceil_mode)
+            for p in (0, a.kernel // 2)
+        ]
         raise ConvArithError(
-            f"output size {target}{where} is out of reach for {config.op}: padding 0..{a.kernel // 2} "
-            f"(at most half the kernel) gives {best[0]}..{best[1]}"
+            f"output size {target}{where} is out of reach for {op.op}: padding 0..{a.kernel // 2} "
+            f"(at most half the kernel) gives {max(ends[0], 0)}..{ends[1]}"
         )
     # Convolution: i + total must land in [(o-1)s + k_eff, (o-1)s + k_eff + s - 1].
     least = (target - 1) * a.stride + a.k_eff - i
@@ -285,12 +327,7 @@ def _axis_padding(config: Config, axis: int, target: int) -> int | tuple[int, in
     even = [t for t in choices if t % 2 == 0]
     if even:
         return even[0] // 2
-    t = choices[0]
-    return (t // 2, t - t // 2)
-
-
-def _pool_size(config: Config, i: int, a: AxisParams, p: int) -> int:
-    return pool_output_size(i, a.kernel, a.stride, p, a.dilation, config.ceil_mode)
+    return (choices[0] // 2, choices[0] - choices[0] // 2)
 
 
 def padding_for_output(
@@ -301,7 +338,7 @@ def padding_for_output(
     Symmetric padding (an int) where one exists, else a ``(low, high)`` pair
     with the extra zero at the end, as PyTorch's ``same`` does.  The other
     parameters are as for :func:`convarith.output_shape` (``padding`` itself
-    is ignored).
+    is ignored); the input may be smaller than the kernel.
 
     Raises
     ------
@@ -315,16 +352,29 @@ def padding_for_output(
     (1, 1)
     >>> padding_for_output("conv", (6,), (6,), kernel_size=4)
     ((1, 2),)
-
+    >>> padding_for_output("conv", (2,), (2,), kernel_size=3)
+    (1,)
     """
-    params = {**params, "padding": 0}
-    config = configure(op, input_shape, **params)
-    targets = tuple(output_shape)
-    if len(targets) != config.ndim or any(not isinstance(t, int) or t < 1 for t in targets):
-        raise ConvArithError(
-            f"output_shape={targets!r} must hold {config.ndim} sizes of at least 1"
+    name = canonical_op(op)
+    shape = parse_shape(input_shape)
+    parsed = parse_params(name, len(shape), {**params, "padding": 0})
+    targets = tuple(output_shape) if isinstance(output_shape, (tuple, list)) else (output_shape,)
+    if len(targets) != len(shape) or any(
+        isinstance(t, bool) or not isinstance(t, int) or t < 1 for t in targets
+    ):
+        raise ConvArithError(f"output_shape={targets!r} must hold {len(shape)} sizes of at least 1")
+    padding = tuple(
+        _axis_padding(
+            parsed, i, a, t, "" if len(shape) == 1 else f" on the {axis_names(len(shape))[n]} axis"
         )
-    return tuple(_axis_padding(config, axis, t) for axis, t in enumerate(targets))
+        for n, (i, a, t) in enumerate(zip(shape, parsed.axes, targets))
+    )
+    # Rules beyond the size formula (avg_pool3d's) may still refuse the result.
+    try:
+        configure(name, shape, **{**params, "padding": padding})
+    except ConvArithError as error:
+        raise ConvArithError(f"output_shape={targets!r} is out of reach: {error}") from None
+    return padding
 
 
 def restoring_output_padding(input_shape: Any, **params: Any) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from convarith._record import Record, replace
 from convarith.analysis import (
+    SCAN_LIMIT,
     EquivalentConv,
     equivalent_of,
     output_padding_choices,
@@ -18,7 +19,7 @@ from convarith.analysis import (
 )
 from convarith.arithmetic import Config, configure
 from convarith.params import axis_names
-from convarith.relations import Relationship, axis_relationship
+from convarith.relations import Relationship, axis_relationship, ceil_drop
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def _worked(config: Config, axis: int) -> str:
     else:
         core = f"({i} + {pad} - {a.dilation}*({a.kernel} - 1) - 1"
     if config.ceil_mode:
-        return f"ceil({core}) / {a.stride}) + 1 -> {o}"
+        return f"ceil({core}) / {a.stride}) + 1 = {ceil_drop(i, a, o)}"
     return f"floor({core}) / {a.stride}) + 1 = {o}"
 
 
@@ -366,7 +367,12 @@ def describe(op: str, input_shape: Any, **params: Any) -> Description:
         relationships=tuple(axis_relationship(config, n) for n in range(config.ndim)),
         equivalent=equivalent_of(config) if config.transposed else None,
         same_output_sizes=same_output_sizes_of(config),
-        unread=unread_cells_of(config),
+        unread=tuple(
+            () if i > SCAN_LIMIT else unread_cells_of(config)[n]
+            for n, i in enumerate(config.input_shape)
+        )
+        if max(config.input_shape) > SCAN_LIMIT
+        else unread_cells_of(config),
         output_padding_choices=tuple(output_padding_choices(config, n) for n in range(config.ndim))
         if config.transposed
         else (),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from convarith.params import AxisParams
 
-__all__ = ["RELATIONSHIPS", "Relationship", "relationship"]
+__all__ = ["RELATIONSHIPS", "Relationship", "ceil_drop", "relationship"]
 
 #: number -> (setting, formula), as the guide states them.
 RELATIONSHIPS: dict[int, tuple[str, str]] = {
@@ -115,6 +115,15 @@ def _worked(number: int, i: int, o: int, a: AxisParams) -> str:
     return f"{text} = {o}"
 
 
+def ceil_drop(i: int, a: AxisParams, o: int) -> str:
+    """The end of a ceil-mode formula: the rounded-up size, and the last window dropped if it is."""
+    rounded = (i + 2 * a.pad_lo - a.k_eff + a.stride - 1) // a.stride + 1
+    if rounded == o:
+        return str(o)
+    start = (rounded - 1) * a.stride
+    return f"{rounded}, less 1 (the last window would start at {start} >= i + p = {i + a.pad_lo}) -> {o}"
+
+
 def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
     """PyTorch's formula for a configuration no numbered relationship covers."""
     lo, hi, k, s, d = a.pad_lo, a.pad_hi, a.kernel, a.stride, a.dilation
@@ -131,7 +140,7 @@ def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
         why = "pooling with " + " and ".join(bits)
         if config.ceil_mode:
             formula = "o = ceil((i + 2p - d(k - 1) - 1) / s) + 1, less 1 if the last window starts past i + p"
-            worked = f"ceil(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 -> {o}"
+            worked = f"ceil(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 = {ceil_drop(i, a, o)}"
         else:
             formula = "o = floor((i + 2p - d(k - 1) - 1) / s) + 1"
             worked = f"floor(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 = {o}"

@@ -86,18 +86,24 @@ def grid_values(config: Config, grid: tuple[GridAxis, ...], x: np.ndarray) -> li
     return result
 
 
+def _draw_nonzero(
+    rng: np.random.Generator, bounds: tuple[int, int], shape: tuple[int, ...]
+) -> np.ndarray:
+    """Integers in ``bounds``; drawn again while all are zero (a figure of zeros shows nothing)."""
+    while True:
+        values: np.ndarray = rng.integers(bounds[0], bounds[1] + 1, size=shape)
+        if values.any():
+            return values
+
+
 def scene_values(config: Config, grid: tuple[GridAxis, ...], seed: int) -> Values:
     """Seeded integer inputs and weights, and the operation's output, for a scene."""
     from convarith.scenes import Values
 
     # One generator for both, so that inputs and weights are not the same draws.
     rng = np.random.default_rng(seed)
-    x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, size=config.input_shape)
-    w = (
-        None
-        if config.pooling
-        else rng.integers(WEIGHT_RANGE[0], WEIGHT_RANGE[1] + 1, size=config.kernel_size)
-    )
+    x = _draw_nonzero(rng, INPUT_RANGE, config.input_shape)
+    w = None if config.pooling else _draw_nonzero(rng, WEIGHT_RANGE, config.kernel_size)
     out = compute_output(config, x, w)
     return Values(
         input=x.tolist(),

@@ -16,6 +16,7 @@ with zeros between cells and padded (or cropped).  Nothing here draws.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,11 +166,21 @@ class Scene:
             result["values"] = {
                 "input": self.values.input,
                 "weights": self.values.weights,
-                "output": self.values.output,
+                # A max-pooling window over padding alone gives -inf, which JSON cannot hold.
+                "output": _finite_or_none(self.values.output),
                 "grid": self.values.grid,
             }
             result["seed"] = self.seed
         return result
+
+
+def _finite_or_none(values: Any) -> Any:
+    """Nested lists with every infinite or NaN number replaced by ``None`` (JSON's null)."""
+    if isinstance(values, list):
+        return [_finite_or_none(v) for v in values]
+    if isinstance(values, float) and not math.isfinite(values):
+        return None
+    return values
 
 
 def _direct_axis(config: Config, axis: int) -> GridAxis:
@@ -291,8 +302,8 @@ def scene(
         from convarith.scene_values import scene_values
 
         seed = 0 if seed is None else seed
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise ConvArithError(f"seed={seed!r} must be an int")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ConvArithError(f"seed={seed!r} must be a non-negative int")
         values = scene_values(config, grid, seed)
     return Scene(
         config=config, grid=grid, frames=frames, values=values, seed=seed if numerical else None

@@ -23,10 +23,6 @@ from convarith.params import AxisParams, canonical_op, parse_shape
 
 __all__ = ["Layer", "LayerReport", "StackReport", "analyze_stack"]
 
-#: Beyond this many output cells per axis the receptive field is measured over
-#: the first cells only; it is periodic with a far shorter period in real networks.
-_RF_SAMPLE = 4096
-
 
 class Layer(Record):
     """One operation of a stack.
@@ -177,31 +173,57 @@ def _short_params(r: LayerReport) -> str:
     return " ".join(parts)
 
 
-def _back(interval: tuple[int, int], a: AxisParams, transposed: bool) -> tuple[int, int]:
-    """Input cells (unclipped hull) that output cells ``interval`` of one layer depend on."""
+def _back(interval: tuple[int, int], a: AxisParams) -> tuple[int, int]:
+    """Input cells (unclipped hull) that output cells ``interval`` of a convolution or pooling read.
+
+    Exact for stacks without transposed layers: the hull's two ends are cells
+    some window really reads, and the next layer back reads its own ends from them.
+    """
     lo, hi = interval
+    return lo * a.stride - a.pad_lo, hi * a.stride - a.pad_lo + a.k_eff - 1
+
+
+def _back_cells(cells: set[int], a: AxisParams, transposed: bool) -> set[int]:
+    """The exact input cells (unclipped) that output ``cells`` of one layer depend on."""
     if not transposed:
-        return lo * a.stride - a.pad_lo, hi * a.stride - a.pad_lo + a.k_eff - 1
+        return {u * a.stride - a.pad_lo + t * a.dilation for u in cells for t in range(a.kernel)}
     # Output u of a transposed convolution reads input q where q*s = u + p - t*d.
-    reach = a.dilation * (a.kernel - 1)
-    first = -((a.pad_lo - reach + lo) // -a.stride)  # ceil((lo + p - d(k-1)) / s)
-    last = (hi + a.pad_lo) // a.stride
-    return first, max(first, last)
+    found = set()
+    for u in cells:
+        for t in range(a.kernel):
+            q, rest = divmod(u + a.pad_lo - t * a.dilation, a.stride)
+            if rest == 0:
+                found.add(q)
+    return found
 
 
 def _receptive_fields(configs: Sequence[Config]) -> list[tuple[int, ...]]:
-    """Receptive field per axis after each layer: the widest hull over output cells."""
+    """Receptive field per axis after each layer: the widest hull of cells one output cell depends on."""
     ndim = configs[0].ndim
     result: list[tuple[int, ...]] = []
     for depth, config in enumerate(configs):
+        stack = configs[: depth + 1]
         sizes = []
         for axis in range(ndim):
+            strides = [c.axes[axis].stride for c in stack if c.transposed]
+            if not strides:
+                interval = (0, 0)
+                for layer in reversed(stack):
+                    interval = _back(interval, layer.axes[axis])
+                sizes.append(interval[1] - interval[0] + 1)
+                continue
+            # Which input cells an output depends on repeats with a period that
+            # divides the product of the transposed strides.
+            period = 1
+            for s in strides:
+                period *= s
             widest = 0
-            for u in range(min(config.output_shape[axis], _RF_SAMPLE)):
-                interval = (u, u)
-                for layer in reversed(configs[: depth + 1]):
-                    interval = _back(interval, layer.axes[axis], layer.transposed)
-                widest = max(widest, interval[1] - interval[0] + 1)
+            for u in range(min(config.output_shape[axis], period)):
+                cells = {u}
+                for layer in reversed(stack):
+                    cells = _back_cells(cells, layer.axes[axis], layer.transposed)
+                if cells:
+                    widest = max(widest, max(cells) - min(cells) + 1)
             sizes.append(widest)
         result.append(tuple(sizes))
     return result

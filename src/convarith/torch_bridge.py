@@ -135,7 +135,12 @@ def layers_from_torch(module: Any) -> list[Layer]:
     if not isinstance(module, nn.Module):
         raise ConvArithError(f"module={type(module).__name__} is not a torch.nn.Module")
     if isinstance(module, nn.Sequential):
-        named = [(n, m) for n, m in module.named_modules() if not isinstance(m, nn.Sequential)]
+        # A module used twice runs twice: keep duplicates.
+        named = [
+            (n, m)
+            for n, m in module.named_modules(remove_duplicate=False)
+            if not isinstance(m, nn.Sequential)
+        ]
     else:
         named = [("", module)]
     layers = [layer for n, m in named if (layer := _layer(n, m)) is not None]

@@ -25,6 +25,12 @@ __all__ = ["main"]
 COMMANDS = {
     "shape": ("shape", "output size of one operation, with its formula and what to know"),
     "stack": ("stack", "shapes, receptive fields and jumps through a stack of layers"),
+    "animate": ("animate", "draw an animation of one operation (GIF, SVG, PDF, MP4, TikZ, ...)"),
+    "scene": ("scene", "what each frame of an animation shows, as data"),
+    "gallery": (
+        "gallery",
+        "the original guide's 19 animations, as its 'make all_animations' made them",
+    ),
 }
 
 PROLOG = """\
@@ -34,6 +40,9 @@ examples:
   convarith shape conv --input 32x32 --kernel 3 --stride 2 --padding 1
   convarith shape conv-transpose --input 16 --kernel 4 --stride 2 --padding 1 --json
   convarith stack --input 224x224 --channels 3 "conv k=7 s=2 p=3 c=64" "max-pool k=3 s=2 p=1"
+  convarith animate conv --input 5 --kernel 3 --stride 2 --padding 1 -o padding_strides.gif
+  convarith scene conv-transpose --input 2 --kernel 3 --json
+  convarith gallery --out gallery
 
 Run 'convarith COMMAND --help' for a command's options and examples."""
 
@@ -64,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         import_module(f"convarith.cli.{module}").add_arguments(sub)
-        sub.set_defaults(_module=module)
+        sub.set_defaults(_module=module, _parser=sub)
     return parser
 
 
@@ -85,7 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # Name the command whose options these are not, not the top-level program.
+            owner = getattr(args, "_parser", parser)
+            owner.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if args.command is None:

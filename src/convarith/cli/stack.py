@@ -115,8 +115,12 @@ def run(args: argparse.Namespace) -> int:
 
     texts = list(args.layers)
     if args.file:
-        with open(args.file, encoding="utf-8") as handle:
-            texts += [line.split("#", 1)[0].strip() for line in handle]
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                texts += [line.split("#", 1)[0].strip() for line in handle]
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise ConvArithError(f"--file {args.file!r} cannot be read: {reason}") from None
     layers = [parse_layer(t) for t in texts if t.strip()]
     if not layers:
         raise ConvArithError('no layers: give at least one, like "conv k=3 s=2" (see --help)')

@@ -38,6 +38,8 @@ def format_value(value: float) -> str:
     >>> format_value(12), format_value(2.6667), format_value(-0.04)
     ('12.0', '2.7', '0.0')
     """
+    if value != value or value in (float("inf"), float("-inf")):
+        return {float("inf"): "∞", float("-inf"): "−∞"}.get(value, "NaN")
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
 
