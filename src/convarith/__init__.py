@@ -37,6 +37,12 @@ _LAZY = {
     "analyze_stack": "convarith.stack",
     "StackReport": "convarith.stack",
     "from_torch": "convarith.torch_bridge",
+    "scene": "convarith.scenes",
+    "Scene": "convarith.scenes",
+    "animate": "convarith.api",
+    "Animation": "convarith.api",
+    "Style": "convarith.draw.style",
+    "THEMES": "convarith.draw.style",
 }
 
 __all__ = ["Config", "ConvArithError", "__version__", "configure", "output_shape", *_LAZY]

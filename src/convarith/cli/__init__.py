@@ -40,7 +40,7 @@ examples:
   convarith shape conv --input 32x32 --kernel 3 --stride 2 --padding 1
   convarith shape conv-transpose --input 16 --kernel 4 --stride 2 --padding 1 --json
   convarith stack --input 224x224 --channels 3 "conv k=7 s=2 p=3 c=64" "max-pool k=3 s=2 p=1"
-  convarith animate conv --input 5 --kernel 3 --stride 2 --padding 1 -o padding_strides.gif
+  convarith animate conv --input 5x5 --kernel 3 --stride 2 --padding 1 -o padding_strides.gif
   convarith scene conv-transpose --input 2 --kernel 3 --json
   convarith gallery --out gallery
 
