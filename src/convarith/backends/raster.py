@@ -91,6 +91,10 @@ _Bounds = tuple[float, float, float, float]
 _Point = tuple[float, float]
 
 
+#: Compiled primitives kept per figure (a 64x64 animation has ~20k distinct ones).
+_COMPILE_CACHE = 50_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Shapes:
     """Polygons painted in one colour, in supersampled pixels."""
@@ -190,6 +194,7 @@ class Rasterizer:
     """
 
     def __init__(self, figure: Figure, *, scale: float = 1.0) -> None:
+        self._compiled: dict[Primitive, list[_Op]] = {}
         scale = _check_scale(scale)
         width, height = figure.width * scale, figure.height * scale
         if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
@@ -257,9 +262,17 @@ class Rasterizer:
         return (size[0] * self.supersample, size[1] * self.supersample)
 
     def _compile_all(self, primitives: Sequence[Primitive]) -> list[_Op]:
+        # A window's cells and outline recur in up to k*k consecutive frames: compile each
+        # distinct primitive once (they are frozen, hence hashable), within a bounded cache.
+        cache = self._compiled
         ops: list[_Op] = []
         for primitive in primitives:
-            ops.extend(self._compile(primitive))
+            found = cache.get(primitive)
+            if found is None:
+                if len(cache) >= _COMPILE_CACHE:
+                    cache.clear()
+                found = cache[primitive] = self._compile(primitive)
+            ops.extend(found)
         return ops
 
     def _compile(self, primitive: Primitive) -> list[_Op]:

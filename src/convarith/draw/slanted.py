@@ -170,14 +170,13 @@ def _window_prims(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
     prims: list[Primitive] = []
     for tap in frame.taps:
         r, c = _cell2(tap.grid)
+        # The original also outlines each tap at 40 %; the window's grid drawn next covers
+        # every such edge with a solid line, so that outline would never show.
         prims.append(
             Polygon(
                 g.in_cell(r, c),
                 fill=st.shade_color,
                 fill_opacity=st.shade_opacity,
-                stroke=st.shade_color,
-                stroke_width=g.thick,
-                stroke_opacity=st.shade_opacity,
             )
         )
     (r0, r1), (c0, c1) = ((0, 1), frame.window[0]) if len(frame.window) == 1 else frame.window

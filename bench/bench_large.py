@@ -1,0 +1,67 @@
+"""A large animation to GIF: time, peak memory, and linearity in the frame count.
+
+Issue 3's bar: a 64x64 input with a 3x3 kernel (3,844 frames) to GIF in at
+most 10 s with peak memory at most 500 MB, time growing linearly with the
+number of frames.  Each size runs ``convarith animate`` in its own process;
+peak memory is that process's maximum resident set size.
+
+    python bench/bench_large.py
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = (16, 32, 45, 64)
+
+
+def measure(size: int, out: Path) -> tuple[float, float, int]:
+    command = [
+        sys.executable,
+        "-m",
+        "convarith",
+        "animate",
+        "conv",
+        "--input",
+        f"{size}x{size}",
+        "--kernel",
+        "3",
+        "-o",
+        str(out),
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far: sizes run smallest first.
+    return seconds, max(peak, before) / 1024, out.stat().st_size
+
+
+def main() -> None:
+    print(f"{'input':>7} {'frames':>7} {'seconds':>8} {'ms/frame':>9} {'peak MB':>8} {'GIF MB':>7}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            seconds, peak, nbytes = measure(size, Path(tmp) / f"conv{size}.gif")
+            frames = (size - 2) ** 2
+            rows.append((frames, seconds))
+            print(
+                f"{size:>4}x{size:<2} {frames:>7} {seconds:>8.2f} {1000 * seconds / frames:>9.2f} "
+                f"{peak:>8.0f} {nbytes / 1e6:>7.2f}"
+            )
+    (f1, t1), (f2, t2) = rows[-3], rows[-1]
+    print(
+        f"time per frame, {f1} -> {f2} frames: {1000 * t1 / f1:.2f} -> {1000 * t2 / f2:.2f} ms "
+        "(linear when these stay close; start-up weighs on the small sizes)"
+    )
+    print("bar: 64x64 (3,844 frames) in at most 10 s, peak memory at most 500 MB")
+
+
+if __name__ == "__main__":
+    main()
