@@ -41,6 +41,7 @@ _LAZY = {
     "Scene": "convarith.scenes",
     "animate": "convarith.api",
     "Animation": "convarith.api",
+    "conv_matrix": "convarith.numeric",
     "Style": "convarith.draw.style",
     "THEMES": "convarith.draw.style",
 }

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from convarith.arithmetic import per_axis_text
 from convarith.draw import THEMES, VIEWS, Style, draw
 from convarith.draw.figure import AnyScene
 from convarith.errors import ConvArithError
@@ -33,21 +34,18 @@ def default_name(sc: AnyScene, view: str = "arithmetic") -> str:
     """A file-name stem that says what the animation shows: ``conv_5x5_k3_s2_p1``."""
     c = sc.config
 
-    def show(values: tuple[Any, ...]) -> str:
-        return str(values[0]) if len(set(values)) == 1 else "x".join(str(v) for v in values)
-
     pads = tuple(lo if lo == hi else f"{lo}-{hi}" for lo, hi in c.padding)
     parts = [
         c.op,
         "x".join(map(str, c.input_shape)),
-        f"k{show(c.kernel_size)}",
-        f"s{show(c.stride)}",
-        f"p{show(pads)}",
+        f"k{per_axis_text(c.kernel_size)}",
+        f"s{per_axis_text(c.stride)}",
+        f"p{per_axis_text(pads)}",
     ]
     if any(d > 1 for d in c.dilation):
-        parts.append(f"d{show(c.dilation)}")
+        parts.append(f"d{per_axis_text(c.dilation)}")
     if any(a > 0 for a in c.output_padding):
-        parts.append(f"a{show(c.output_padding)}")
+        parts.append(f"a{per_axis_text(c.output_padding)}")
     if c.ceil_mode:
         parts.append("ceil")
     if view != "arithmetic":

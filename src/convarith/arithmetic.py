@@ -21,7 +21,7 @@ from convarith.params import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from convarith.params import OpParams
@@ -31,6 +31,7 @@ __all__ = [
     "configure",
     "conv_output_size",
     "output_shape",
+    "per_axis_text",
     "pool_output_size",
     "same_tf_padding",
     "transposed_output_size",
@@ -145,6 +146,17 @@ class Config(Record):
         """``(low, high)`` padding per axis, after resolving ``same``/``valid``/``same_tf``."""
         return tuple((a.pad_lo, a.pad_hi) for a in self.axes)
 
+    def json_params(self) -> dict[str, Any]:
+        """The resolved parameters as JSON-ready lists (per axis; padding as ``[low, high]``)."""
+        return {
+            "kernel_size": list(self.kernel_size),
+            "stride": list(self.stride),
+            "padding": [list(p) for p in self.padding],
+            "dilation": list(self.dilation),
+            "output_padding": list(self.output_padding),
+            "ceil_mode": self.ceil_mode,
+        }
+
     def params(self) -> dict[str, Any]:
         """Keyword parameters that rebuild this configuration with :func:`configure`."""
         result: dict[str, Any] = {
@@ -201,6 +213,15 @@ def _too_big(a: AxisParams, i: int, where: str) -> str:
         f"{spans}{where} spans {a.k_eff} cells, more than the padded input of "
         f"{i + a.pad_lo + a.pad_hi} (input {i} + padding {a.pad_lo}+{a.pad_hi})"
     )
+
+
+def per_axis_text(values: Sequence[object], sep: str = "x") -> str:
+    """One value when every axis agrees, else the values joined: ``3`` or ``3x2``.
+
+    >>> per_axis_text((3, 3)), per_axis_text((3, 2), "×")
+    ('3', '3×2')
+    """
+    return str(values[0]) if len(set(values)) == 1 else sep.join(str(v) for v in values)
 
 
 def parsed_kernel(axes: tuple[AxisParams, ...]) -> int | tuple[int, ...]:

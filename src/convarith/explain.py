@@ -17,7 +17,7 @@ from convarith.analysis import (
     same_output_sizes_of,
     unread_cells_of,
 )
-from convarith.arithmetic import Config, configure
+from convarith.arithmetic import Config, configure, per_axis_text
 from convarith.params import axis_names
 from convarith.relations import Relationship, axis_relationship, ceil_drop
 
@@ -119,14 +119,7 @@ class Description(Record):
             "op": c.op,
             "input": list(c.input_shape),
             "output": list(c.output_shape),
-            "params": {
-                "kernel_size": list(c.kernel_size),
-                "stride": list(c.stride),
-                "padding": [list(p) for p in c.padding],
-                "dilation": list(c.dilation),
-                "output_padding": list(c.output_padding),
-                "ceil_mode": c.ceil_mode,
-            },
+            "params": c.json_params(),
             "formula": self.formula,
             "axes": [
                 {
@@ -208,19 +201,20 @@ def _relation_line(r: Relationship) -> str:
 
 
 def _params_line(c: Config) -> str:
-    def show(values: tuple[Any, ...]) -> str:
-        return str(values[0]) if len(set(values)) == 1 else "x".join(str(v) for v in values)
-
     pads = tuple(
         a.padding if isinstance(a.padding, int) else f"{a.pad_lo}:{a.pad_hi}" for a in c.axes
     )
-    parts = [f"kernel {show(c.kernel_size)}", f"stride {show(c.stride)}", f"padding {show(pads)}"]
+    parts = [
+        f"kernel {per_axis_text(c.kernel_size)}",
+        f"stride {per_axis_text(c.stride)}",
+        f"padding {per_axis_text(pads)}",
+    ]
     if c.padding_rule:
         parts[-1] += f" ({c.padding_rule!r})"
     if c.op != "avg_pool":
-        parts.append(f"dilation {show(c.dilation)}")
+        parts.append(f"dilation {per_axis_text(c.dilation)}")
     if c.transposed:
-        parts.append(f"output_padding {show(c.output_padding)}")
+        parts.append(f"output_padding {per_axis_text(c.output_padding)}")
     if c.pooling:
         parts.append(f"ceil_mode {c.ceil_mode}")
     return ", ".join(parts)
@@ -302,10 +296,7 @@ def _notes(d: Description) -> tuple[str, ...]:
 
 
 def _equivalent_note(eq: EquivalentConv) -> str:
-    def show(values: list[str]) -> str:
-        return values[0] if len(set(values)) == 1 else " x ".join(values)
-
-    zeros = show([str(a.inserted_zeros) for a in eq.axes])
+    zeros = per_axis_text([a.inserted_zeros for a in eq.axes], " x ")
     pads = []
     for a in eq.axes:
         pads.append(
@@ -315,7 +306,7 @@ def _equivalent_note(eq: EquivalentConv) -> str:
         )
     text = (
         f"Equivalent direct convolution: insert {zeros} zero{'' if zeros == '1' else 's'} between input cells "
-        f"(stretched to {shape_text(eq.stretched_shape)}), pad with zeros {show(pads)}, "
+        f"(stretched to {shape_text(eq.stretched_shape)}), pad with zeros {per_axis_text(pads, ' x ')}, "
         f"then convolve with stride 1 and the kernel flipped -> {shape_text(eq.output_shape)}."
     )
     if any(a.cropped for a in eq.axes):

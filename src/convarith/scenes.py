@@ -138,14 +138,7 @@ class Scene:
             "op": c.op,
             "input_shape": list(c.input_shape),
             "output_shape": list(c.output_shape),
-            "params": {
-                "kernel_size": list(c.kernel_size),
-                "stride": list(c.stride),
-                "padding": [list(p) for p in c.padding],
-                "dilation": list(c.dilation),
-                "output_padding": list(c.output_padding),
-                "ceil_mode": c.ceil_mode,
-            },
+            "params": c.json_params(),
             "grid": [{"input": list(a.inputs), "kind": list(a.kinds)} for a in self.grid],
             "frames": [
                 {

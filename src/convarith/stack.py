@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from convarith._record import Record
-from convarith.arithmetic import Config, configure
+from convarith.arithmetic import Config, configure, per_axis_text
 from convarith.errors import ConvArithError
 from convarith.explain import shape_text
 from convarith.params import AxisParams, canonical_op, parse_shape
@@ -155,17 +155,18 @@ def _with_channels(channels: int | None, shape: tuple[int, ...]) -> str:
 def _short_params(r: LayerReport) -> str:
     c = r.config
 
-    def show(values: tuple[Any, ...]) -> str:
-        return str(values[0]) if len(set(values)) == 1 else "x".join(str(v) for v in values)
-
     pads = tuple(
         a.padding if isinstance(a.padding, int) else f"{a.pad_lo}:{a.pad_hi}" for a in c.axes
     )
-    parts = [f"k={show(c.kernel_size)}", f"s={show(c.stride)}", f"p={show(pads)}"]
+    parts = [
+        f"k={per_axis_text(c.kernel_size)}",
+        f"s={per_axis_text(c.stride)}",
+        f"p={per_axis_text(pads)}",
+    ]
     if any(d > 1 for d in c.dilation):
-        parts.append(f"d={show(c.dilation)}")
+        parts.append(f"d={per_axis_text(c.dilation)}")
     if any(a > 0 for a in c.output_padding):
-        parts.append(f"op={show(c.output_padding)}")
+        parts.append(f"op={per_axis_text(c.output_padding)}")
     if c.ceil_mode:
         parts.append("ceil")
     if r.groups > 1:

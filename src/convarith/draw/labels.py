@@ -8,7 +8,7 @@ whose input and output they are.
 
 from __future__ import annotations
 
-from convarith.arithmetic import Config
+from convarith.arithmetic import Config, per_axis_text
 
 __all__ = ["caption_lines", "input_label", "output_label", "size_text", "title"]
 
@@ -69,19 +69,16 @@ def output_label(config: Config) -> str:
 
 
 def _params(config: Config) -> list[str]:
-    def show(values: tuple[object, ...]) -> str:
-        return str(values[0]) if len(set(values)) == 1 else "×".join(str(v) for v in values)
-
     pads = tuple(lo if lo == hi else f"{lo}:{hi}" for lo, hi in config.padding)
     parts = [
-        f"kernel {show(config.kernel_size)}",
-        f"stride {show(config.stride)}",
-        f"padding {show(pads)}",
+        f"kernel {per_axis_text(config.kernel_size, '×')}",
+        f"stride {per_axis_text(config.stride, '×')}",
+        f"padding {per_axis_text(pads, '×')}",
     ]
     if any(d > 1 for d in config.dilation):
-        parts.append(f"dilation {show(config.dilation)}")
+        parts.append(f"dilation {per_axis_text(config.dilation, '×')}")
     if any(a > 0 for a in config.output_padding):
-        parts.append(f"output_padding {show(config.output_padding)}")
+        parts.append(f"output_padding {per_axis_text(config.output_padding, '×')}")
     if config.ceil_mode:
         parts.append("ceil_mode")
     return parts
