@@ -104,8 +104,10 @@ class Animation:
         (path ending in ``/``) of ``NAME_00.png`` ... (``frame_format`` ``svg``
         or ``pdf`` for vector frames).  Returns the paths written.
         """
-        from convarith.output import check_target, save_figure
+        from convarith.output import check_scale, check_target, save_figure
 
+        # Everything about the request is checked before the figure is drawn.
+        check_scale(scale)
         check_target(path, frame_format)
         return save_figure(
             self.figure, path, scale=scale, name=self.name, frame_format=frame_format

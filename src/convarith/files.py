@@ -17,7 +17,7 @@ from pathlib import Path
 
 from convarith.errors import ConvArithError
 
-__all__ = ["PathLike", "atomic_output", "check_writable"]
+__all__ = ["PathLike", "atomic_output", "check_writable", "frame_file_names"]
 
 PathLike = str | os.PathLike[str]
 
@@ -108,3 +108,20 @@ def _create_unique(target: Path) -> Path:
             raise ConvArithError(f"cannot write to {target}: {error.strerror or error}") from None
         return candidate
     raise ConvArithError(f"cannot write to {target}: no free temporary name beside it")
+
+
+def frame_file_names(stem: str, count: int, ext: str = ".png") -> list[str]:
+    """File names of ``count`` frames numbered from 0, zero-padded to the widest number (2 digits at least).
+
+    Every writer of frame files (animations, folders, the gallery) names them
+    with this one rule.
+
+    Examples
+    --------
+    >>> frame_file_names("conv", 3)
+    ['conv_00.png', 'conv_01.png', 'conv_02.png']
+    >>> frame_file_names("conv", 100)[-1], frame_file_names("conv", 101)[-1]
+    ('conv_99.png', 'conv_100.png')
+    """
+    digits = max(2, len(str(count - 1)))
+    return [f"{stem}_{i:0{digits}d}{ext}" for i in range(count)]

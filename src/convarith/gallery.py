@@ -164,13 +164,14 @@ def _fingerprint() -> str:
 
 
 def _files(item: GalleryItem, frames: int, formats: Sequence[str]) -> list[str]:
-    digits = max(2, len(str(frames - 1)))
+    from convarith.files import frame_file_names
+
     names: list[str] = []
     if "gif" in formats:
         names.append(f"gif/{item.name}.gif")
     for fmt in ("png", "pdf"):
         if fmt in formats:
-            names += [f"{fmt}/{item.name}_{n:0{digits}d}.{fmt}" for n in range(frames)]
+            names += [f"{fmt}/{name}" for name in frame_file_names(item.name, frames, f".{fmt}")]
     return names
 
 

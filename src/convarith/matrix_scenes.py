@@ -57,6 +57,18 @@ class MatrixScene:
         return self.gather.config.transposed
 
 
+def _leading_rows(matrix: Any, direct_shape: tuple[int, ...], config: Config) -> Any:
+    """The rows of ``C`` for the first ``input_shape`` outputs along every axis."""
+    from convarith.arithmetic import conv_output_size
+
+    outputs = tuple(
+        conv_output_size(n, a.kernel, a.stride, a.pad_lo, a.pad_hi, a.dilation)
+        for n, a in zip(direct_shape, config.axes)
+    )
+    keep = tuple(slice(0, i) for i in config.input_shape)
+    return matrix.reshape(*outputs, -1)[keep].reshape(int(np.prod(config.input_shape)), -1)
+
+
 def _direct(config: Config) -> tuple[tuple[int, ...], dict[str, Any]]:
     """Input shape and parameters of the convolution whose matrix the figure uses."""
     shape = config.output_shape if config.transposed else config.input_shape
@@ -119,9 +131,8 @@ def matrix_scene(
     c_ids = np.asarray(conv_matrix(direct_shape, ids[None, None], sparse=False, **direct_params))
     if config.transposed:
         # The direct convolution can have more outputs than the transposed one has inputs
-        # (output_padding >= stride): only the first ones pair up.
-        n_in = int(np.prod(config.input_shape))
-        c_values, c_ids = c_values[:n_in].T, c_ids[:n_in].T
+        # (output_padding >= stride): along each axis only the first ones pair up.
+        c_values, c_ids = (_leading_rows(c, direct_shape, config).T for c in (c_values, c_ids))
     return MatrixScene(
         gather=gather,
         matrix=c_values,

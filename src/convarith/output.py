@@ -26,10 +26,16 @@ from typing import Literal
 from convarith.errors import ConvArithError
 from convarith.primitives import Figure
 
-__all__ = ["FORMATS", "FRAME_FORMATS", "check_target", "save_figure"]
+__all__ = ["FORMATS", "FRAME_FORMATS", "check_scale", "check_target", "save_figure"]
 
 FORMATS = (".gif", ".webp", ".apng", ".png", ".mp4", ".svg", ".pdf", ".tex")
 FRAME_FORMATS = ("png", "svg", "pdf")
+
+
+def check_scale(scale: float) -> None:
+    """Refuse a size multiplier outside 0.1..20."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= 20:
+        raise ConvArithError(f"scale={scale!r} must be a number between 0.1 and 20")
 
 
 def is_folder_target(path: str | os.PathLike[str]) -> bool:
@@ -40,6 +46,10 @@ def is_folder_target(path: str | os.PathLike[str]) -> bool:
 
 def check_target(path: str | os.PathLike[str], frame_format: str = "png") -> str:
     """Check an output path before any work; return its format (``".gif"``..., or ``"folder"``).
+
+    A path ending in a separator, or naming an existing folder (whatever its
+    extension), is a folder of frames, created if missing; any other path is
+    a file whose extension names the format and whose folder must exist.
 
     Raises
     ------
@@ -66,10 +76,16 @@ def check_target(path: str | os.PathLike[str], frame_format: str = "png") -> str
             f"output {text!r} has {shown}: use .gif, .webp, .apng, .png, .mp4, .svg, .pdf, .tex, "
             "or a folder ending in / for one file per frame"
         )
-    target = Path(text)
-    if target.is_dir():
-        raise ConvArithError(f"cannot write to {text}: it is a folder")
-    _check_writable(target.parent if str(target.parent) else Path("."), text)
+    parent = Path(text).parent
+    if not parent.is_dir():
+        # A file goes into an existing folder (frame folders, by contrast, are created).
+        reason = (
+            f"{parent} is not a folder"
+            if parent.exists()
+            else f"the folder {parent} does not exist"
+        )
+        raise ConvArithError(f"cannot write to {text}: {reason}")
+    _check_writable(parent, text)
     if suffix == ".mp4":
         from convarith.encoders.mp4 import require_ffmpeg
 
@@ -94,11 +110,6 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
     with atomic_output(path) as temporary:
         Path(temporary).write_bytes(data)
-
-
-def _frame_names(count: int, stem: str, ext: str) -> list[str]:
-    digits = max(2, len(str(count - 1)))
-    return [f"{stem}_{n:0{digits}d}{ext}" for n in range(count)]
 
 
 def save_figure(
@@ -130,13 +141,14 @@ def save_figure(
     list of Path
         The files written.
     """
-    if not 0.1 <= scale <= 20:
-        raise ConvArithError(f"scale={scale} must be between 0.1 and 20")
+    check_scale(scale)
     kind = check_target(path, frame_format)
     target = Path(path)
     if kind == "folder":
         target.mkdir(parents=True, exist_ok=True)
-        names = _frame_names(figure.frame_count, name, "." + frame_format)
+        from convarith.files import frame_file_names
+
+        names = frame_file_names(name, figure.frame_count, "." + frame_format)
         written = [target / n for n in names]
         if frame_format == "png":
             from convarith.backends.raster import render_frames

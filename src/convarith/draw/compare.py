@@ -45,7 +45,7 @@ class _Gather:
         return f"stretched, padded input {size_text(self.sc.gather.grid_shape)}"
 
     def out_title(self) -> str:
-        return f"output {size_text(self.sc.gather.output_shape)}"
+        return f"transposed conv output {size_text(self.sc.gather.output_shape)}"
 
     def static(self) -> list[Primitive]:
         st, g = self.style, self.sc.gather
@@ -142,20 +142,25 @@ def compare_layers(
         )
 
     def banner() -> Text:
-        left, _, right, bottom = scatter.full.box()
-        lines = len(scatter.titles()[-1][1])
+        """Beside the gather output, in the last frame: the two framed outputs agree."""
+        _, top, right, bottom = gather.out.box()
         return Text(
-            ((left + right) / 2, bottom + (2.2 + 1.3 * lines) * size),
-            "same output as the gather view",
+            (right + cell, (top + bottom) / 2),
+            "same output as the scatter view (framed below)",
             size,
             _ACCENT,
+            anchor="start",
             bold=True,
         )
 
     panels = [gather.grid, gather.out, *scatter.panels]
-    left, top, right, bottom = bounds(
-        panels, [*gather.texts(), *scatter.texts(), heading(), banner()]
-    )
+
+    def texts() -> list[Text]:
+        """Headings and labels unless turned off (the scatter row adds its own), the caption."""
+        found = [*gather.texts(), heading()] if style.labels else []
+        return found + scatter.texts()  # the scatter row honours labels and caption itself
+
+    left, top, right, bottom = bounds(panels, [*texts(), banner()])
     shift(panels, margin - left, margin - top)
     n_g, n_s = len(sc.gather.frames), len(sc.frames)
     steps = max(n_g, n_s)
@@ -181,12 +186,12 @@ def compare_layers(
         Polygon(
             scatter.full.quad(rlo, clo, rhi - rlo, chi - clo), stroke=_ACCENT, stroke_width=accent
         ),
-        banner(),
+        *([banner()] if style.labels else []),
     ]
     frames.append(tuple(final))
     layers: list[Layer] = [
         StaticLayer(tuple(gather.static() + scatter_static(scatter))),
         DynamicLayer(tuple(frames)),
-        StaticLayer(tuple([*gather.texts(), *scatter.texts(), heading()])),
+        StaticLayer(tuple(texts())),
     ]
     return tuple(layers), right - left + 2 * margin, bottom - top + 2 * margin, len(frames)

@@ -37,25 +37,34 @@ def input_label(config: Config, grid_shape: tuple[int, ...]) -> tuple[str, str |
     """The input map's label and an optional second line explaining its dashed cells."""
     size = size_text(config.input_shape)
     if config.transposed:
-        stretched = any(s > 1 for s in config.stride)
-        what = []
-        if stretched:
-            what.append("zeros between cells")
-        if any(
-            d * (k - 1) - lo > 0
-            for d, k, (lo, _) in zip(config.dilation, config.kernel_size, config.padding)
-        ) or any(a > 0 for a in config.output_padding):
+        # The equivalent direct convolution's zeros per side (negative: cropped).
+        sides = [
+            (d * (k - 1) - lo, d * (k - 1) - hi + a)
+            for d, k, (lo, hi), a in zip(
+                config.dilation, config.kernel_size, config.padding, config.output_padding
+            )
+        ]
+        what = ["zeros between cells"] if any(s > 1 for s in config.stride) else []
+        if any(n > 0 for pair in sides for n in pair):
             what.append("zero padding")
-        detail = f"dashed: {' and '.join(what)}" if what else None
-        if any(
-            d * (k - 1) - lo < 0
-            for d, k, (lo, _) in zip(config.dilation, config.kernel_size, config.padding)
-        ):
-            detail = (detail + "; " if detail else "") + "edges cropped by the padding"
-        return f"transposed conv input {size}", detail
+        notes = [f"dashed: {' and '.join(what)}"] if what else []
+        if any(n < 0 for pair in sides for n in pair):
+            notes.append("edges cropped by the padding")
+        return f"transposed conv input {size}", "; ".join(notes) or None
+    padded_shape = tuple(i + lo + hi for i, (lo, hi) in zip(config.input_shape, config.padding))
+    notes = []
     if _padded(config):
-        return f"input {size}", f"padded to {size_text(grid_shape)} (dashed: zeros)"
-    return f"input {size}", None
+        fill = "zeros"
+        if config.op == "max_pool":
+            fill = "−∞, never the max"
+        elif config.op == "avg_pool":
+            fill = (
+                "zeros, counted in the mean" if config.count_include_pad else "left out of the mean"
+            )
+        notes.append(f"padded to {size_text(padded_shape)} (dashed: {fill})")
+    if any(g > p for g, p in zip(grid_shape, padded_shape)):
+        notes.append("dashed past the edge: only ceil_mode's last window")
+    return f"input {size}", "; ".join(notes) or None
 
 
 def output_label(config: Config) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 
 from convarith.draw.flat import format_value
 from convarith.draw.labels import size_text
-from convarith.draw.panels import Panel, bounds, shape2, shift, sign
+from convarith.draw.panels import Panel, bounds, caption, shape2, shift, sign
 from convarith.draw.style import Style
 from convarith.matrix_scenes import MatrixScene
 from convarith.primitives import Color, DynamicLayer, Layer, Polygon, Primitive, StaticLayer, Text
@@ -84,26 +84,26 @@ class _Layout:
         ]
 
     def texts(self) -> list[Text]:
+        """The ``=`` sign, labels unless turned off, the caption on request."""
         st, size, ms = self.style, self.size, self.ms
-        t = ms.transposed
         x, y, m = self.names()
-        titles = self.map_titles()
-        texts = [
-            self.inp.label(titles[0], st, size, bold=True, below=False),
-            self.out.label(titles[1], st, size, bold=True, below=False),
-            self.ker.label(titles[2], st, size, bold=True, below=False),
-            self.vec_in.label(f"{x}, flattened row by row", st, size, below=False),
-            self.mat.label(f"{m}: {ms.matrix.shape[0]}×{ms.matrix.shape[1]}", st, size, bold=True),
-            self.mat.label(
-                f"{y} = {m} {x}"
-                + ("   (C: the matrix of the convolution it transposes)" if t else ""),
-                st,
-                size,
-                line=1,
-            ),
-        ]
         (_, top, right, _), (left, _, _, _) = self.vec_out.box(), self.mat.box()
-        texts.append(sign("=", ((right + left) / 2, top + 0.5 * self.cell), size * 1.2, st))
+        texts = [sign("=", ((right + left) / 2, top + 0.5 * self.cell), size * 1.2, st)]
+        if st.labels:
+            titles = self.map_titles()
+            note = "   (C: the matrix of the convolution it transposes)" if ms.transposed else ""
+            texts += [
+                self.inp.label(titles[0], st, size, bold=True, below=False),
+                self.out.label(titles[1], st, size, bold=True, below=False),
+                self.ker.label(titles[2], st, size, bold=True, below=False),
+                self.vec_in.label(f"{x}, flattened row by row", st, size, below=False),
+                self.mat.label(
+                    f"{m}: {ms.matrix.shape[0]}×{ms.matrix.shape[1]}", st, size, bold=True
+                ),
+                self.mat.label(f"{y} = {m} {x}{note}", st, size, line=1),
+            ]
+        if st.caption:
+            texts += caption(ms.config, st, size, bounds(self.panels, texts))
         return texts
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from convarith.draw.flat import format_value
 from convarith.draw.labels import size_text
-from convarith.draw.panels import Panel, bounds, index2, row_of_panels, shape2, shift, sign
+from convarith.draw.panels import Panel, bounds, caption, index2, row_of_panels, shape2, shift, sign
 from convarith.draw.style import Style
 from convarith.primitives import Color, DynamicLayer, Layer, Primitive, StaticLayer, Text
 from convarith.scatter_scenes import ScatterScene
@@ -58,16 +58,15 @@ class ScatterLayout:
         cropped = any(a.pad_lo or a.pad_hi for a in c.axes)
         notes = []
         if cropped:
-            notes.append(f"dashed border cut by padding → output {size_text(c.output_shape)}")
+            notes.append(
+                f"inside the full result {size_text(sc.full_shape)}: padding cuts the dashed border"
+            )
         if any(a.stride > 1 for a in c.axes):
             notes.append(
                 "blocks land every " + "×".join(str(s) for s in c.stride) + " cells (the stride)"
             )
-        full = (
-            f"full result {size_text(sc.full_shape)}"
-            if cropped
-            else f"transposed conv output {size_text(c.output_shape)}"
-        )
+        # The output is named first; when padding crops, the note says what the dashed border is.
+        full = f"transposed conv output {size_text(c.output_shape)}"
         return [
             (f"transposed conv input {size_text(c.input_shape)}", []),
             (f"kernel {size_text(c.kernel_size)}", []),
@@ -105,8 +104,11 @@ class ScatterLayout:
         return out
 
     def texts(self) -> list[Text]:
-        """Every text of the view."""
-        return self.signs() + self.labels()
+        """Every text of the view: operators, labels unless turned off, the caption on request."""
+        texts = self.signs() + (self.labels() if self.style.labels else [])
+        if self.style.caption:
+            texts += caption(self.sc.config, self.style, self.size, bounds(self.panels, texts))
+        return texts
 
 
 def scatter_static(lay: ScatterLayout) -> list[Primitive]:
@@ -170,6 +172,11 @@ def scatter_sums(lay: ScatterLayout, n: int) -> list[Primitive]:
     """The running sums after frame ``n``, in every cell some block has reached."""
     sc = lay.sc
     reached = {index2(pos) for frame in sc.frames[: n + 1] for _, pos, _ in frame.taps}
+    if n == len(sc.frames) - 1:
+        # Finished: every output cell has its value, 0.0 where no block landed
+        # (strides wider than the kernel, output_padding).
+        (rlo, rhi), (clo, chi) = ((0, 1), sc.crop[0]) if len(sc.crop) == 1 else sc.crop
+        reached |= {(r, q) for r in range(rlo, rhi) for q in range(clo, chi)}
     running = sc.frames[n].running
     one_d = len(sc.full_shape) == 1
     return lay.full.values(

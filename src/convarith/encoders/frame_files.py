@@ -15,26 +15,12 @@ from pathlib import Path
 from PIL import Image
 
 from convarith.errors import ConvArithError
-from convarith.files import PathLike, atomic_output, check_writable
+from convarith.files import PathLike, atomic_output, check_writable, frame_file_names
 
 __all__ = ["FRAME_FORMATS", "frame_file_names", "tee_frame_files", "write_frame_files"]
 
 #: File suffix -> Pillow format for single frames.
 FRAME_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
-
-
-def frame_file_names(stem: str, count: int, ext: str = ".png") -> list[str]:
-    """File names of ``count`` frames, numbered from 0 (two digits, three from 100 frames on).
-
-    Examples
-    --------
-    >>> frame_file_names("conv", 3)
-    ['conv_00.png', 'conv_01.png', 'conv_02.png']
-    >>> frame_file_names("conv", 100)[-1]
-    'conv_099.png'
-    """
-    digits = max(2, len(str(count)))
-    return [f"{stem}_{i:0{digits}d}{ext}" for i in range(count)]
 
 
 def tee_frame_files(

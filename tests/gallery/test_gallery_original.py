@@ -1,0 +1,116 @@
+"""The original guide's 19 animations: names, parameters and frame counts from the semantics page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import convarith
+from convarith.gallery import ALL, EXTRAS, ORIGINAL
+
+# name: (i, o, p, k, s, d, kind), the semantics page's table, typed in by hand.
+TABLE = {
+    "no_padding_no_strides": (4, 2, 0, 3, 1, 1, "arithmetic"),
+    "arbitrary_padding_no_strides": (5, 6, 2, 4, 1, 1, "arithmetic"),
+    "same_padding_no_strides": (5, 5, 1, 3, 1, 1, "arithmetic"),
+    "full_padding_no_strides": (5, 7, 2, 3, 1, 1, "arithmetic"),
+    "no_padding_strides": (5, 2, 0, 3, 2, 1, "arithmetic"),
+    "padding_strides": (5, 3, 1, 3, 2, 1, "arithmetic"),
+    "padding_strides_odd": (6, 3, 1, 3, 2, 1, "arithmetic"),
+    "dilation": (7, 3, 0, 3, 1, 2, "arithmetic"),
+    "numerical_no_padding_no_strides": (5, 3, 0, 3, 1, 1, "conv"),
+    "numerical_padding_strides": (5, 3, 1, 3, 2, 1, "conv"),
+    "numerical_average_pooling": (5, 3, 0, 3, 1, 1, "avg_pool"),
+    "numerical_max_pooling": (5, 3, 0, 3, 1, 1, "max_pool"),
+}
+TWINS = list(TABLE)[:7]
+NAMES = [*TABLE, *(f"{n}_transposed" for n in TWINS)]
+BY_NAME = {item.name: item for item in ORIGINAL}
+REFERENCE = Path("/work/shared/reference/gif")
+# The original's README shows 15 of the 19 (not the numerical ones).
+WITH_REFERENCE = [n for n in NAMES if (REFERENCE / f"{n}.gif").exists()]
+
+
+def _animate(item):
+    return convarith.animate(
+        item.op, item.input_shape, view=item.view, numerical=item.numerical, **item.params
+    )
+
+
+def test_the_nineteen_names() -> None:
+    assert len(ORIGINAL) == 19
+    assert sorted(BY_NAME) == sorted(NAMES)
+    assert all(item.group == "original" for item in ORIGINAL)
+    assert ALL == ORIGINAL + EXTRAS
+    assert not {item.name for item in EXTRAS} & set(BY_NAME)
+    assert len({item.name for item in ALL}) == len(ALL)
+
+
+@pytest.mark.parametrize("name", list(TABLE))
+def test_direct_animations_match_the_table(name) -> None:
+    i, o, p, k, s, d, kind = TABLE[name]
+    item = BY_NAME[name]
+    anim = _animate(item)
+    c = anim.scene.config
+    assert c.input_shape == (i, i) and c.output_shape == (o, o)
+    assert c.kernel_size == (k, k) and c.stride == (s, s) and c.dilation == (d, d)
+    assert c.padding == ((p, p), (p, p))
+    if kind == "arithmetic":
+        assert item.op == "conv" and anim.view == "arithmetic"
+    else:
+        assert item.op == kind and anim.view == "numerical"
+        assert anim.scene.values is not None
+    assert anim.frame_count == o * o
+    assert anim.figure.durations == (1000,) * (o * o)  # 1 s per frame, looping
+    assert anim.figure.loop
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_transposed_twins_give_back_the_direct_input_size(name) -> None:
+    i, o, p, k, s, _, _ = TABLE[name]
+    item = BY_NAME[f"{name}_transposed"]
+    assert item.op == "conv_transpose" and item.view == "arithmetic"
+    anim = _animate(item)
+    c = anim.scene.config
+    assert c.input_shape == (o, o)
+    assert c.output_shape == (i, i)  # the direct convolution's input size
+    assert c.kernel_size == (k, k) and c.stride == (s, s) and c.padding == ((p, p), (p, p))
+    # The guide's a = (i + 2p - k) mod s, relationship 14.
+    a = (i + 2 * p - k) % s
+    assert c.output_padding == (a, a)
+    assert anim.frame_count == i * i
+
+
+def test_padding_strides_odd_transposed_puts_its_extra_zeros_bottom_right() -> None:
+    anim = _animate(BY_NAME["padding_strides_odd_transposed"])
+    sc = anim.scene
+    # Stretched 3 -> 5 (zeros between), d(k-1)-p = 1 zero before, 1 + a=1 after: 8 per axis.
+    kinds = ["padding", "input", "inserted", "input", "inserted", "input", "padding", "padding"]
+    for axis in sc.grid:
+        assert list(axis.kinds) == kinds
+        assert list(axis.inputs) == [None, 0, None, 1, None, 2, None, None]
+    assert sc.grid_shape == (8, 8)
+    # The figure draws exactly the 9 input cells in blue (zeros are dashed, empty).
+    blue = [
+        p
+        for layer in anim.figure.layers
+        if hasattr(layer, "primitives")
+        for p in layer.primitives
+        if getattr(p, "fill", None) == anim.style.input_color
+    ]
+    assert len(blue) == 9
+
+
+def test_358_frames_in_total() -> None:
+    counts = {item.name: _animate(item).frame_count for item in ORIGINAL}
+    assert sum(counts.values()) == 358
+
+
+@pytest.mark.skipif(not WITH_REFERENCE, reason="the original's GIFs are not available")
+def test_frame_counts_match_the_original_gifs() -> None:
+    for name in WITH_REFERENCE:
+        with Image.open(REFERENCE / f"{name}.gif") as gif:
+            assert _animate(BY_NAME[name]).frame_count == gif.n_frames, name
+    assert len(WITH_REFERENCE) == 15
