@@ -112,11 +112,16 @@ def test_atomic_output_replaces_only_on_success(tmp_path: Path) -> None:
 def test_frame_files_are_numbered_with_enough_digits(tmp_path: Path) -> None:
     few = write_frame_files([Image.new("P", (2, 2))] * 9, tmp_path, "few")
     assert [p.name for p in few] == [f"few_{i:02d}.png" for i in range(9)]
-    many = write_frame_files(
-        (Image.new("P", (2, 2)) for _ in range(100)), tmp_path, "many", count=100
+    # As wide as the largest number: 100 frames end at _99, 101 at _100.
+    hundred = write_frame_files(
+        (Image.new("P", (2, 2)) for _ in range(100)), tmp_path, "hundred", count=100
     )
-    assert many[0].name == "many_000.png" and many[-1].name == "many_099.png"
-    assert len(list(tmp_path.iterdir())) == 109  # and no temporary files
+    assert hundred[0].name == "hundred_00.png" and hundred[-1].name == "hundred_99.png"
+    more = write_frame_files(
+        (Image.new("P", (2, 2)) for _ in range(101)), tmp_path, "more", count=101
+    )
+    assert more[0].name == "more_000.png" and more[-1].name == "more_100.png"
+    assert len(list(tmp_path.iterdir())) == 210  # and no temporary files
 
 
 def test_frame_files_need_a_count_and_a_known_suffix(tmp_path: Path) -> None:
