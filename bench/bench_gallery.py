@@ -69,9 +69,7 @@ def main() -> None:
                 print(
                     f"  {gif.stem:40} {ours[0]:>4}x{ours[1]:<5} {theirs[0]:>4}x{theirs[1]:<5}{flag}"
                 )
-            print(
-                f"  pixel size  {smaller or 'no GIF is smaller than the original'}"
-            )
+            print(f"  pixel size  {smaller or 'no GIF is smaller than the original'}")
         shutil.rmtree(out)
         full = [run_gallery(out) for _ in range(max(1, args.runs // 2))]
         count = len(list((out / "gif").glob("*.gif")))
