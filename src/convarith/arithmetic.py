@@ -21,7 +21,7 @@ from convarith.params import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from typing import Any
 
     from convarith.params import OpParams
@@ -333,8 +333,3 @@ def output_shape(op: str, input_shape: Any, **params: Any) -> tuple[int, ...]:
 
     """
     return configure(op, input_shape, **params).output_shape
-
-
-def configure_from(op: str, input_shape: Any, params: Mapping[str, Any]) -> Config:
-    """:func:`configure` with the parameters given as a mapping."""
-    return configure(op, input_shape, **dict(params))

@@ -17,7 +17,7 @@ layers once; the SVG backend writes them once and animates the rest).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
@@ -121,7 +121,6 @@ class Figure:
     background: Color | None = (255, 255, 255)
     title: str = ""
     loop: bool = True
-    metadata: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for layer in self.layers:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from convarith.analysis import equivalent_axis
@@ -102,7 +102,6 @@ class Scene:
     frames: tuple[Frame, ...]
     values: Values | None = None
     seed: int | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def op(self) -> str:

@@ -262,8 +262,3 @@ def caption(config: Config, style: Style, size: float, above: Box) -> list[Text]
         y += 1.35 * size
         texts.append(Text(((left + right) / 2, y), line, 0.85 * size, style.label_color))
     return texts
-
-
-def lines_between(a: Point, b: Point, style: Style, cell: float) -> Polyline:
-    """A thin connector between two points."""
-    return Polyline((a, b), style.line_color, style.thin * cell)
