@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from convarith.draw.flat import format_value
 from convarith.draw.labels import size_text
-from convarith.draw.panels import Panel, bounds, index2, row_of_panels, shape2, shift
+from convarith.draw.panels import Panel, bounds, index2, nested, row_of_panels, shape2, shift
 from convarith.draw.scatter import ScatterLayout, scatter_highlights, scatter_static, scatter_sums
 from convarith.draw.style import Style
 from convarith.primitives import Color, DynamicLayer, Layer, Polygon, Primitive, StaticLayer, Text
@@ -21,12 +21,6 @@ __all__ = ["compare_layers"]
 
 #: The frame around the two equal outputs in the last frame.
 _ACCENT: Color = (211, 54, 130)
-
-
-def _nested(values: object, index: tuple[int, ...]) -> object:
-    for n in index:
-        values = values[n]  # type: ignore[index]
-    return values
 
 
 class _Gather:
@@ -61,7 +55,7 @@ class _Gather:
         one_d = len(g.grid_shape) == 1
         prims += self.grid.values(
             (
-                (r, c, str(_nested(values.grid, (c,) if one_d else (r, c))))
+                (r, c, str(nested(values.grid, (c,) if one_d else (r, c))))
                 for r in range(self.grid.rows)
                 for c in range(self.grid.cols)
             ),
@@ -86,7 +80,7 @@ class _Gather:
             prims += [
                 Text(
                     self.grid.point(index2(t.grid)[1] + 0.8, index2(t.grid)[0] + 0.78),
-                    str(_nested(values.weights, t.kernel)),
+                    str(nested(values.weights, t.kernel)),
                     0.3 * self.cell,
                     st.value_color,
                 )
@@ -97,7 +91,7 @@ class _Gather:
         one_d = len(g.output_shape) == 1
         prims += self.out.values(
             (
-                (r, c, format_value(_nested(values.output, (c,) if one_d else (r, c))))  # type: ignore[arg-type]
+                (r, c, format_value(nested(values.output, (c,) if one_d else (r, c))))
                 for r, c in shown
             ),
             st,

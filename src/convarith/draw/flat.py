@@ -14,11 +14,12 @@ from typing import Any
 
 from convarith.draw.geometry import Box, overlap, text_box, union
 from convarith.draw.labels import caption_lines, input_label, output_label
+from convarith.draw.layers import classic_layers
+from convarith.draw.panels import index2, nested, shape2
 from convarith.draw.style import Style
 from convarith.errors import ConvArithError
 from convarith.fonts import text_width
 from convarith.primitives import (
-    DynamicLayer,
     Layer,
     Point,
     Polygon,
@@ -44,20 +45,6 @@ def format_value(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _nested(values: Any, index: tuple[int, ...]) -> Any:
-    for n in index:
-        values = values[n]
-    return values
-
-
-def _as_2d(shape: tuple[int, ...]) -> tuple[int, int]:
-    return (1, shape[0]) if len(shape) == 1 else (shape[0], shape[1])
-
-
-def _cell2(index: tuple[int, ...]) -> tuple[int, int]:
-    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
-
-
 def _fit(text: str, size: float, room: float) -> float:
     """The font size at most ``size`` at which ``text`` fits in ``room`` units."""
     width = text_width(text, size)
@@ -74,8 +61,8 @@ class _Flat:
         self.values = scene.values
         self.style = style
         self.cell = cell
-        self.rows, self.cols = _as_2d(scene.grid_shape)
-        self.out_rows, self.out_cols = _as_2d(scene.output_shape)
+        self.rows, self.cols = shape2(scene.grid_shape)
+        self.out_rows, self.out_cols = shape2(scene.output_shape)
         self.out_x = self.cols + 1
         self.out_y = (self.rows - self.out_rows) // 2
         self.dx = 0.0
@@ -91,7 +78,7 @@ class _Flat:
 
     def grid_value(self, r: int, c: int) -> Any:
         index = (c,) if len(self.scene.grid_shape) == 1 else (r, c)
-        return _nested(self.values.grid, index)
+        return nested(self.values.grid, index)
 
     def texts(self) -> list[Text]:
         """Labels on one line under both maps (pushed apart if they would overlap), then the caption."""
@@ -181,7 +168,7 @@ def _window(f: _Flat, frame: Frame) -> tuple[Primitive, ...]:
     st = f.style
     prims: list[Primitive] = []
     for tap in frame.taps:
-        r, c = _cell2(tap.grid)
+        r, c = index2(tap.grid)
         prims.append(
             Polygon(f.rect(c, r, c + 1, r + 1), fill=st.shade_color, fill_opacity=st.shade_opacity)
         )
@@ -194,8 +181,8 @@ def _window(f: _Flat, frame: Frame) -> tuple[Primitive, ...]:
     if weights is not None:
         size = 0.3 * f.cell
         for tap in frame.taps:
-            r, c = _cell2(tap.grid)
-            text = str(_nested(weights, tap.kernel))
+            r, c = index2(tap.grid)
+            text = str(nested(weights, tap.kernel))
             prims.append(
                 Text(
                     f.point(c + 0.8, r + 0.78),
@@ -225,7 +212,7 @@ def _output_layer(f: _Flat) -> StaticLayer:
     for r in range(f.out_rows):
         for c in range(f.out_cols):
             index = (c,) if len(f.scene.output_shape) == 1 else (r, c)
-            text = format_value(_nested(f.values.output, index))
+            text = format_value(nested(f.values.output, index))
             prims.append(
                 Text(
                     f.point(f.out_x + c + 0.5, f.out_y + r + 0.5),
@@ -239,7 +226,7 @@ def _output_layer(f: _Flat) -> StaticLayer:
 
 def _highlight(f: _Flat, frame: Frame) -> tuple[Primitive, ...]:
     st = f.style
-    r, c = _cell2(frame.output)
+    r, c = index2(frame.output)
     quad = f.rect(f.out_x + c, f.out_y + r, f.out_x + c + 1, f.out_y + r + 1)
     return (
         Polygon(quad, fill=st.shade_color, fill_opacity=st.shade_opacity),
@@ -254,13 +241,12 @@ def flat_layers(
     f = _Flat(scene, style, cell)
     left, top, right, bottom = f.bounds()
     f.dx, f.dy = margin - left, margin - top
-    layers: list[Layer] = [
+    layers = classic_layers(
         _input_layer(f),
-        DynamicLayer(tuple(_window(f, frame) for frame in scene.frames)),
+        lambda frame: _window(f, frame),
         _output_layer(f),
-        DynamicLayer(tuple(_highlight(f, frame) for frame in scene.frames)),
-    ]
-    texts = f.texts()
-    if texts:
-        layers.append(StaticLayer(tuple(texts)))
-    return tuple(layers), right - left + 2 * margin, bottom - top + 2 * margin
+        lambda frame: _highlight(f, frame),
+        scene.frames,
+        f.texts(),
+    )
+    return layers, right - left + 2 * margin, bottom - top + 2 * margin

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from convarith.arithmetic import Config
 from convarith.draw.geometry import Box, text_box, union
@@ -18,7 +19,7 @@ from convarith.draw.style import Style
 from convarith.fonts import text_width
 from convarith.primitives import Color, Point, Polygon, Polyline, Primitive, Text
 
-__all__ = ["Panel", "fit_size", "row_of_panels", "shape2"]
+__all__ = ["Panel", "fit_size", "index2", "nested", "row_of_panels", "shape2"]
 
 
 def shape2(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -29,6 +30,17 @@ def shape2(shape: tuple[int, ...]) -> tuple[int, int]:
 def index2(index: tuple[int, ...]) -> tuple[int, int]:
     """A 1-D or 2-D index as ``(row, col)``."""
     return (0, index[0]) if len(index) == 1 else (index[0], index[1])
+
+
+def nested(values: Any, index: tuple[int, ...]) -> Any:
+    """The entry of nested lists at ``index`` (values of scenes are nested lists).
+
+    >>> nested([[1, 2], [3, 4]], (1, 0))
+    3
+    """
+    for n in index:
+        values = values[n]
+    return values
 
 
 def fit_size(text: str, size: float, room: float) -> float:

@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from convarith.draw.flat import format_value
 from convarith.draw.labels import size_text
-from convarith.draw.panels import Panel, bounds, caption, index2, row_of_panels, shape2, shift, sign
+from convarith.draw.panels import (
+    Panel,
+    bounds,
+    caption,
+    index2,
+    nested,
+    row_of_panels,
+    shape2,
+    shift,
+    sign,
+)
 from convarith.draw.style import Style
 from convarith.primitives import Color, DynamicLayer, Layer, Primitive, StaticLayer, Text
 from convarith.scatter_scenes import ScatterScene
@@ -27,12 +37,6 @@ __all__ = [
 
 #: Kernel cells: a pale tone that reads as "weights", in both themes.
 _KERNEL_FILL: Color = (238, 232, 213)
-
-
-def _nested(values: object, index: tuple[int, ...]) -> object:
-    for n in index:
-        values = values[n]  # type: ignore[index]
-    return values
 
 
 class ScatterLayout:
@@ -122,7 +126,7 @@ def scatter_static(lay: ScatterLayout) -> list[Primitive]:
     ndim = len(c.input_shape)
     prims += lay.inp.values(
         (
-            (r, q, str(_nested(values.input, (q,) if ndim == 1 else (r, q))))
+            (r, q, str(nested(values.input, (q,) if ndim == 1 else (r, q))))
             for r in range(lay.inp.rows)
             for q in range(lay.inp.cols)
         ),
@@ -131,7 +135,7 @@ def scatter_static(lay: ScatterLayout) -> list[Primitive]:
     prims += lay.ker.cells(st, lambda r, q: _KERNEL_FILL)
     prims += lay.ker.values(
         (
-            (r, q, str(_nested(values.weights, (q,) if ndim == 1 else (r, q))))
+            (r, q, str(nested(values.weights, (q,) if ndim == 1 else (r, q))))
             for r in range(lay.ker.rows)
             for q in range(lay.ker.cols)
         ),
@@ -181,7 +185,7 @@ def scatter_sums(lay: ScatterLayout, n: int) -> list[Primitive]:
     one_d = len(sc.full_shape) == 1
     return lay.full.values(
         (
-            (r, q, format_value(_nested(running, (q,) if one_d else (r, q))))  # type: ignore[arg-type]
+            (r, q, format_value(nested(running, (q,) if one_d else (r, q))))
             for r, q in sorted(reached)
         ),
         lay.style,

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from convarith.draw.geometry import Box, points_box, text_box, union
 from convarith.draw.labels import caption_lines, input_label, output_label
+from convarith.draw.layers import classic_layers
+from convarith.draw.panels import index2, shape2
 from convarith.draw.style import Style
 from convarith.primitives import (
-    DynamicLayer,
     Layer,
     Point,
     Polygon,
@@ -54,14 +55,6 @@ class Shear:
         return (self(x0, y1, lift), self(x1, y1, lift), self(x1, y0, lift), self(x0, y0, lift))
 
 
-def _as_2d(shape: tuple[int, ...]) -> tuple[int, int]:
-    return (1, shape[0]) if len(shape) == 1 else (shape[0], shape[1])
-
-
-def _cell2(index: tuple[int, ...]) -> tuple[int, int]:
-    return (0, index[0]) if len(index) == 1 else (index[0], index[1])
-
-
 class _Geometry:
     """Sizes and the projection of one slanted figure."""
 
@@ -69,8 +62,8 @@ class _Geometry:
         self.scene = scene
         self.style = style
         self.cell = cell
-        self.rows, self.cols = _as_2d(scene.grid_shape)
-        self.out_rows, self.out_cols = _as_2d(scene.output_shape)
+        self.rows, self.cols = shape2(scene.grid_shape)
+        self.out_rows, self.out_cols = shape2(scene.output_shape)
         self.lift = self.rows + 1
         self.shear = Shear(cell)
         self.thick = style.thick * cell
@@ -169,7 +162,7 @@ def _window_prims(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
     s, st = g.shear, g.style
     prims: list[Primitive] = []
     for tap in frame.taps:
-        r, c = _cell2(tap.grid)
+        r, c = index2(tap.grid)
         # The original also outlines each tap at 40 %; the window's grid drawn next covers
         # every such edge with a solid line, so that outline would never show.
         prims.append(
@@ -185,7 +178,7 @@ def _window_prims(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
         prims.append(Polyline((s(c0, g.rows - r), s(c1, g.rows - r)), st.line_color, g.thick))
     for c in range(c0, c1 + 1):
         prims.append(Polyline((s(c, top), s(c, bottom)), st.line_color, g.thick))
-    orow, ocol = _cell2(frame.output)
+    orow, ocol = index2(frame.output)
     out_top, out_bottom = g.out_rows - orow, g.out_rows - orow - 1
     thin = st.thin * g.cell
     for x_in, y_in, x_out, y_out in (
@@ -213,7 +206,7 @@ def _output_layer(g: _Geometry) -> StaticLayer:
 
 def _highlight(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
     st = g.style
-    quad = g.out_cell(*_cell2(frame.output))
+    quad = g.out_cell(*index2(frame.output))
     return (
         Polygon(quad, fill=st.shade_color, fill_opacity=st.shade_opacity),
         Polygon(quad, stroke=st.line_color, stroke_width=g.thick),
@@ -234,13 +227,12 @@ def slanted_layers(
     g = _Geometry(scene, style, cell)
     left, top, right, bottom = g.bounds()
     g.shear = Shear(cell, margin - left, margin - top)
-    layers: list[Layer] = [
+    layers = classic_layers(
         _input_layer(g),
-        DynamicLayer(tuple(_window_prims(g, f) for f in scene.frames)),
+        lambda frame: _window_prims(g, frame),
         _output_layer(g),
-        DynamicLayer(tuple(_highlight(g, f) for f in scene.frames)),
-    ]
-    texts = g.texts()
-    if texts:
-        layers.append(StaticLayer(tuple(texts)))
-    return tuple(layers), right - left + 2 * margin, bottom - top + 2 * margin
+        lambda frame: _highlight(g, frame),
+        scene.frames,
+        g.texts(),
+    )
+    return layers, right - left + 2 * margin, bottom - top + 2 * margin

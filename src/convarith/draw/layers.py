@@ -1,0 +1,32 @@
+"""The layer order of the original's figures, shared by the arithmetic and numerical views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from convarith.primitives import DynamicLayer, Layer, Primitive, StaticLayer, Text
+
+__all__ = ["classic_layers"]
+
+F = TypeVar("F")
+
+
+def classic_layers(
+    input_layer: StaticLayer,
+    window: Callable[[F], Sequence[Primitive]],
+    output_layer: StaticLayer,
+    highlight: Callable[[F], Sequence[Primitive]],
+    frames: Sequence[F],
+    texts: Sequence[Text],
+) -> tuple[Layer, ...]:
+    """Input, each frame's window, output (drawn over the window's lines), each frame's output cell, labels."""
+    layers: list[Layer] = [
+        input_layer,
+        DynamicLayer(tuple(tuple(window(f)) for f in frames)),
+        output_layer,
+        DynamicLayer(tuple(tuple(highlight(f)) for f in frames)),
+    ]
+    if texts:
+        layers.append(StaticLayer(tuple(texts)))
+    return tuple(layers)
