@@ -47,7 +47,7 @@ sys.path.insert(0, {figures!r})
 from raster_figures import large
 from convarith.backends.raster import render_frames
 from convarith.encoders import write_gif
-from convarith.primitives import DynamicLayer, Figure
+from convarith.figure.primitives import DynamicLayer, Figure
 figure = large()
 if {times} > 1:
     layers = tuple(DynamicLayer(l.frames * {times}) if isinstance(l, DynamicLayer) else l

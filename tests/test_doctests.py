@@ -19,18 +19,18 @@ MODULES = sorted(
 #: The public API lives here: each must carry runnable examples.
 DOCUMENTED = (
     "convarith",
-    "convarith.arithmetic",
-    "convarith.analysis",
-    "convarith.relations",
-    "convarith.explain",
-    "convarith.stack",
-    "convarith.scenes",
-    "convarith.scatter_scenes",
-    "convarith.matrix_scenes",
-    "convarith.api",
+    "convarith.core.arithmetic",
+    "convarith.core.analysis",
+    "convarith.core.relations",
+    "convarith.core.explain",
+    "convarith.core.stack",
+    "convarith.scene.build",
+    "convarith.scene.scatter",
+    "convarith.scene.matrix",
+    "convarith.api.animation",
     "convarith.numeric.convolution",
     "convarith.numeric.matrix",
-    "convarith.draw.figure",
+    "convarith.draw.views",
 )
 
 

@@ -16,31 +16,30 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from convarith.arithmetic import Config, configure, output_shape
-from convarith.errors import ConvArithError
-
-__version__ = "0.1.0"
+from convarith.core.arithmetic import Config, configure, output_shape
+from convarith.core.errors import ConvArithError
+from convarith.core.version import __version__
 
 #: Public names served lazily: name -> module that defines it.
 _LAZY = {
-    "describe": "convarith.explain",
-    "Description": "convarith.explain",
-    "relationship": "convarith.relations",
-    "Relationship": "convarith.relations",
-    "RELATIONSHIPS": "convarith.relations",
-    "equivalent_direct_conv": "convarith.analysis",
-    "same_output_sizes": "convarith.analysis",
-    "unread_cells": "convarith.analysis",
-    "padding_for_output": "convarith.analysis",
-    "restoring_output_padding": "convarith.analysis",
-    "Layer": "convarith.stack",
-    "analyze_stack": "convarith.stack",
-    "StackReport": "convarith.stack",
-    "from_torch": "convarith.torch_bridge",
-    "scene": "convarith.scenes",
-    "Scene": "convarith.scenes",
-    "animate": "convarith.api",
-    "Animation": "convarith.api",
+    "describe": "convarith.core.explain",
+    "Description": "convarith.core.explain",
+    "relationship": "convarith.core.relations",
+    "Relationship": "convarith.core.relations",
+    "RELATIONSHIPS": "convarith.core.relations",
+    "equivalent_direct_conv": "convarith.core.analysis",
+    "same_output_sizes": "convarith.core.analysis",
+    "unread_cells": "convarith.core.analysis",
+    "padding_for_output": "convarith.core.analysis",
+    "restoring_output_padding": "convarith.core.analysis",
+    "Layer": "convarith.core.stack",
+    "analyze_stack": "convarith.core.stack",
+    "StackReport": "convarith.core.stack",
+    "from_torch": "convarith.api.from_torch",
+    "scene": "convarith.scene.build",
+    "Scene": "convarith.scene.build",
+    "animate": "convarith.api.animation",
+    "Animation": "convarith.api.animation",
     "conv_matrix": "convarith.numeric",
     "Style": "convarith.draw.style",
     "THEMES": "convarith.draw.style",

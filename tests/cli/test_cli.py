@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from convarith.cli import COMMANDS, main
-from convarith.scenes import scene
+from convarith.scene.build import scene
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

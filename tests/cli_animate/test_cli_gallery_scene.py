@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from convarith.cli import main
-from convarith.gallery import ALL, ORIGINAL
+from convarith.gallery.build import ALL, ORIGINAL
 
 
 @pytest.mark.slow

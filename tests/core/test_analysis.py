@@ -27,14 +27,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from convarith import ConvArithError
-from convarith.analysis import (
+from convarith.core.analysis import (
     equivalent_direct_conv,
     padding_for_output,
     restoring_output_padding,
     same_output_sizes,
     unread_cells,
 )
-from convarith.relations import relationship
+from convarith.core.relations import relationship
 
 NDIMS = (1, 2, 3)
 _CONV = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d, 3: torch.nn.Conv3d}

@@ -37,7 +37,7 @@ from core_torch import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.scenes import scene
+from convarith.scene.build import scene
 
 NDIMS = (1, 2, 3)
 # 4 ops x 3 dimensionalities x EXAMPLES[ndim] configurations, plus the crops.

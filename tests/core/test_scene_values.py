@@ -19,7 +19,7 @@ from core_torch import OPS, POOLS, config, pool_config, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.scenes import scene
+from convarith.scene.build import scene
 
 NDIMS = (1, 2, 3)
 EXAMPLES = {1: 40, 2: 30, 3: 10}

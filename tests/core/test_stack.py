@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from convarith import ConvArithError
-from convarith.stack import Layer, analyze_stack
+from convarith.core.stack import Layer, analyze_stack
 
 _CONV = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d}
 _CONV_T = {1: torch.nn.ConvTranspose1d, 2: torch.nn.ConvTranspose2d}

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from convarith import ConvArithError
-from convarith.torch_bridge import from_torch, layers_from_torch
+from convarith.api.from_torch import from_torch, layers_from_torch
 
 SPATIAL = {1: (23,), 2: (19, 16), 3: (9, 8, 7)}
 

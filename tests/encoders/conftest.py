@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "backends" / "ra
 from raster_figures import padding_strides
 
 from convarith.backends.raster import render_frames
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 from convarith.backends.raster import render_frames
+from convarith.core.errors import ConvArithError
 from convarith.encoders import (
     tee_frame_files,
     write_apng,
@@ -19,9 +20,8 @@ from convarith.encoders import (
     write_mp4,
     write_webp,
 )
-from convarith.errors import ConvArithError
-from convarith.files import atomic_output, check_writable
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
+from convarith.files.atomic import atomic_output, check_writable
 
 Writer = Callable[..., Path]
 WRITERS = [

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders import mp4, write_apng, write_mp4, write_webp
-from convarith.errors import ConvArithError
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 
 def read_back(path: Path) -> tuple[list[np.ndarray], list[int], dict[str, object]]:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders import write_gif
-from convarith.errors import ConvArithError
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 
 def decoded(path: Path) -> list[np.ndarray]:

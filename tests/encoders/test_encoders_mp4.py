@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders import mp4, write_mp4
-from convarith.errors import ConvArithError
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 import convarith
-from convarith.errors import ConvArithError
-from convarith.gallery import ORIGINAL, GalleryItem, build_gallery
+from convarith.core.errors import ConvArithError
+from convarith.gallery.build import ORIGINAL, GalleryItem, build_gallery
 
 BY_NAME = {item.name: item for item in ORIGINAL}
 # Small and fast: 4 + 4 + 9 frames, arithmetic, transposed and numerical.

@@ -8,8 +8,8 @@ import pytest
 from output_cases import animation, listing
 
 import convarith
-from convarith.errors import ConvArithError
-from convarith.output import check_target
+from convarith.core.errors import ConvArithError
+from convarith.formats.save import check_target
 
 
 def _refused(anim, path, **kwargs) -> str:

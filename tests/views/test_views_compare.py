@@ -14,9 +14,9 @@ import pytest
 from views_cases import dynamic_frame, polygons, torch_conv_transpose
 
 import convarith
-from convarith.draw.flat import format_value
-from convarith.errors import ConvArithError
-from convarith.primitives import Text
+from convarith.core.errors import ConvArithError
+from convarith.draw.numerical_view import format_value
+from convarith.figure.primitives import Text
 
 CASES = [
     ((3, 3), {"kernel_size": 3, "stride": 2, "padding": 1}),

@@ -11,10 +11,10 @@ from views_cases import all_primitives, static_texts, texts
 
 import convarith
 from convarith.backends.raster import render_frame
+from convarith.core.errors import ConvArithError
 from convarith.draw import THEMES
-from convarith.draw.figure import cell_size
-from convarith.errors import ConvArithError
-from convarith.primitives import Polygon, Polyline, Text
+from convarith.draw.views import cell_size
+from convarith.figure.primitives import Polygon, Polyline, Text
 
 CONV = {"kernel_size": 3, "stride": 2, "padding": 1}
 T = "conv_transpose"

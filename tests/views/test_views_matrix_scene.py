@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from views_cases import conv_configs, per_axis, torch_conv, torch_conv_transpose, transposed_configs
 
-from convarith.errors import ConvArithError
-from convarith.matrix_scenes import matrix_scene
-from convarith.scenes import scene
+from convarith.core.errors import ConvArithError
+from convarith.scene.build import scene
+from convarith.scene.matrix import matrix_scene
 
 
 def _fits(shape: tuple[int, ...], out: tuple[int, ...]) -> bool:
@@ -78,7 +78,7 @@ def _no_extra_direct_rows(shape, params) -> bool:
 @given(transposed_configs(), st.integers(0, 1000))
 def test_transposed_matrix_times_input_is_torch_conv_transpose(config, seed) -> None:
     shape, params = config
-    from convarith.arithmetic import output_shape
+    from convarith.core.arithmetic import output_shape
 
     out = output_shape("conv_transpose", shape, **params)
     if not _fits(shape, out):

@@ -15,7 +15,7 @@ from views_cases import blend, centroid, dynamic_frame, polygons, toward
 
 import convarith
 from convarith.backends.raster import render_frame
-from convarith.draw.figure import cell_size
+from convarith.draw.views import cell_size
 
 WHITE = (255, 255, 255)
 INPUT, OUTPUT, SHADE = (38, 139, 210), (42, 161, 152), (7, 54, 66)

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from views_cases import per_axis, torch_conv_transpose, transposed_configs
 
-from convarith.errors import ConvArithError
-from convarith.scatter_scenes import scatter_scene
+from convarith.core.errors import ConvArithError
+from convarith.scene.scatter import scatter_scene
 
 
 def check_scatter(shape: tuple[int, ...], params: dict, seed: int) -> None:

@@ -22,7 +22,7 @@ from views_cases import (
     transposed_configs,
 )
 
-from convarith.scenes import scene
+from convarith.scene.build import scene
 
 _CONV = {1: torch.nn.functional.conv1d, 2: torch.nn.functional.conv2d}
 

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from convarith.primitives import DynamicLayer, Figure, Polygon, Primitive, StaticLayer, Text
+from convarith.figure.primitives import DynamicLayer, Figure, Polygon, Primitive, StaticLayer, Text
 
 _CONV = {1: F.conv1d, 2: F.conv2d}
 _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d}

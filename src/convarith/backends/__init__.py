@@ -1,4 +1,4 @@
-"""Backends: turn a :class:`~convarith.primitives.Figure` into files.
+"""Backends: turn a :class:`~convarith.figure.primitives.Figure` into files.
 
 Each backend only translates drawing primitives; none of them knows what a
 convolution is.  The vector backends (``svg``, ``pdf``, ``tikz``) need only the

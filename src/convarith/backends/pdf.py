@@ -17,10 +17,10 @@ import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
-from convarith.backends._vector import check_frame, check_scale, dash_pattern, number
-from convarith.errors import ConvArithError
-from convarith.fonts import metrics
-from convarith.primitives import Color, Figure, Polygon, Polyline, Primitive, Text
+from convarith.backends.vector import check_frame, check_scale, dash_pattern, number
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import metrics
+from convarith.figure.primitives import Color, Figure, Polygon, Polyline, Primitive, Text
 
 __all__ = ["POINTS_PER_UNIT", "pdf_document"]
 
@@ -54,7 +54,7 @@ def pdf_document(
 
     Examples
     --------
-    >>> from convarith.primitives import Figure, StaticLayer, Text
+    >>> from convarith.figure.primitives import Figure, StaticLayer, Text
     >>> label = Text((40, 20), "input 5×5", 12, (0, 0, 0))
     >>> pdf = pdf_document(Figure(80, 40, (StaticLayer((label,)),), (1000,), title="demo"))
     >>> pdf[:8], b"/MediaBox [0 0 40 20]" in pdf, pdf.rstrip().endswith(b"%%EOF")

@@ -6,7 +6,7 @@ without any antialiasing support from Pillow's polygon filler.  Strokes are
 outlined as polygons (:mod:`convarith.backends.raster_strokes`) so they are
 centred on their path, mitred and dashed as in the SVG and PDF backends.
 
-Speed comes from the structure of a figure (see :mod:`convarith.primitives`):
+Speed comes from the structure of a figure (see :mod:`convarith.figure.primitives`):
 
 * the static layers below the first dynamic layer are drawn once, at the
   supersampled size ("under");
@@ -23,7 +23,7 @@ Speed comes from the structure of a figure (see :mod:`convarith.primitives`):
 The static image itself is made by the same compositing, so a frame differs
 from it only inside that frame's dirty box.  In ``"P"`` mode every frame is
 mapped onto one palette chosen per figure
-(:mod:`convarith.backends.raster_palette`), and only the dirty crop is mapped.
+(:mod:`convarith.pixels.palette`), and only the dirty crop is mapped.
 """
 
 from __future__ import annotations
@@ -36,21 +36,15 @@ from typing import Literal
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from convarith.backends.raster_palette import (
-    choose_palette,
-    count_colors,
-    palette_image,
-    to_palette,
-)
 from convarith.backends.raster_strokes import (
     dash_pieces,
     inset_polygon,
     stroke_outline,
     trim_path,
 )
-from convarith.errors import ConvArithError
-from convarith.fonts import font_path, metrics
-from convarith.primitives import (
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import font_path, metrics
+from convarith.figure.primitives import (
     Color,
     DynamicLayer,
     Figure,
@@ -58,6 +52,12 @@ from convarith.primitives import (
     Primitive,
     StaticLayer,
     Text,
+)
+from convarith.pixels.palette import (
+    choose_palette,
+    count_colors,
+    palette_image,
+    to_palette,
 )
 
 __all__ = [
@@ -182,7 +182,7 @@ class Rasterizer:
 
     Examples
     --------
-    >>> from convarith.primitives import DynamicLayer, Figure, Polygon, StaticLayer
+    >>> from convarith.figure.primitives import DynamicLayer, Figure, Polygon, StaticLayer
     >>> square = lambda x: Polygon(((x, 0), (x + 4, 0), (x + 4, 4), (x, 4)), fill=(0, 0, 255))
     >>> figure = Figure(12, 4, (StaticLayer((square(0),)),
     ...                         DynamicLayer(((square(4),), (square(8),)))), (500, 500))
@@ -337,7 +337,7 @@ class Rasterizer:
 
         Examples
         --------
-        >>> from convarith.primitives import Figure
+        >>> from convarith.figure.primitives import Figure
         >>> Rasterizer(Figure(3, 2, (), (100,))).static_image().getpixel((0, 0))
         (255, 255, 255)
         """
@@ -348,7 +348,7 @@ class Rasterizer:
 
         Examples
         --------
-        >>> from convarith.primitives import Figure
+        >>> from convarith.figure.primitives import Figure
         >>> print(Rasterizer(Figure(3, 2, (), (100,))).dirty_box(0))
         None
         """
@@ -425,7 +425,7 @@ class Rasterizer:
 
         Examples
         --------
-        >>> from convarith.primitives import Figure
+        >>> from convarith.figure.primitives import Figure
         >>> Rasterizer(Figure(3, 2, (), (100,))).frame(0, "P").mode
         'P'
         """
@@ -493,7 +493,7 @@ def render_frames(figure: Figure, *, scale: float = 1.0, mode: Mode = "RGB") -> 
 
     Examples
     --------
-    >>> from convarith.primitives import DynamicLayer, Figure, Polygon
+    >>> from convarith.figure.primitives import DynamicLayer, Figure, Polygon
     >>> dot = lambda x: Polygon(((x, 0), (x + 2, 0), (x + 2, 2), (x, 2)), fill=(0, 0, 0))
     >>> figure = Figure(6, 2, (DynamicLayer(((dot(0),), (dot(4),))),), (500, 500))
     >>> frames = render_frames(figure, mode="P")
@@ -511,7 +511,7 @@ def render_frame(
 
     Examples
     --------
-    >>> from convarith.primitives import Figure, StaticLayer, Text
+    >>> from convarith.figure.primitives import Figure, StaticLayer, Text
     >>> label = Text((20, 10), "input 5×5", 12, (0, 0, 0))
     >>> render_frame(Figure(40, 20, (StaticLayer((label,)),), (100,))).size
     (40, 20)

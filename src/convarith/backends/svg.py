@@ -13,15 +13,23 @@ from __future__ import annotations
 import base64
 from functools import lru_cache
 
-from convarith.backends._vector import (
+from convarith.backends.vector import (
     check_durations,
     check_frame,
     check_scale,
     dash_pattern,
     number,
 )
-from convarith.fonts import font_path, metrics
-from convarith.primitives import Color, Figure, Polygon, Polyline, Primitive, StaticLayer, Text
+from convarith.figure.fonts import font_path, metrics
+from convarith.figure.primitives import (
+    Color,
+    Figure,
+    Polygon,
+    Polyline,
+    Primitive,
+    StaticLayer,
+    Text,
+)
 
 __all__ = ["animated_svg", "frame_svg"]
 
@@ -46,7 +54,7 @@ def frame_svg(figure: Figure, index: int, *, scale: float = 1.0, embed_font: boo
     embed_font
         Embed the bundled font (about 50 KB per weight) when the frame has
         text.  Pass ``False`` when the renderer loads
-        :func:`convarith.fonts.font_path` itself.
+        :func:`convarith.figure.fonts.font_path` itself.
 
     Returns
     -------
@@ -55,7 +63,7 @@ def frame_svg(figure: Figure, index: int, *, scale: float = 1.0, embed_font: boo
 
     Examples
     --------
-    >>> from convarith.primitives import Figure, StaticLayer, Polygon
+    >>> from convarith.figure.primitives import Figure, StaticLayer, Polygon
     >>> square = Polygon(((0, 0), (10, 0), (10, 10), (0, 10)), fill=(38, 139, 210))
     >>> svg = frame_svg(Figure(20, 20, (StaticLayer((square,)),), (1000,)), 0)
     >>> '<polygon points="0,0 10,0 10,10 0,10" fill="#268bd2"/>' in svg
@@ -92,7 +100,7 @@ def animated_svg(figure: Figure, *, scale: float = 1.0, embed_font: bool = True)
 
     Examples
     --------
-    >>> from convarith.primitives import DynamicLayer, Figure, Polygon
+    >>> from convarith.figure.primitives import DynamicLayer, Figure, Polygon
     >>> dots = [Polygon(((x, 0), (x + 5, 0), (x + 5, 5)), fill=(0, 0, 0)) for x in (0, 10)]
     >>> figure = Figure(20, 10, (DynamicLayer(((dots[0],), (dots[1],))),), (500, 1500))
     >>> svg = animated_svg(figure)

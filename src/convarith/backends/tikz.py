@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from convarith.backends._vector import check_scale, dash_pattern, number
 from convarith.backends.pdf import POINTS_PER_UNIT
-from convarith.errors import ConvArithError
-from convarith.fonts import metrics
-from convarith.primitives import Color, Figure, Polygon, Primitive, Text
+from convarith.backends.vector import check_scale, dash_pattern, number
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import metrics
+from convarith.figure.primitives import Color, Figure, Polygon, Primitive, Text
 
 __all__ = ["latex_text", "tikz_document"]
 
@@ -193,7 +193,7 @@ def tikz_document(figure: Figure, *, scale: float = 1.0) -> str:
 
     Examples
     --------
-    >>> from convarith.primitives import Figure, StaticLayer, Polyline
+    >>> from convarith.figure.primitives import Figure, StaticLayer, Polyline
     >>> line = Polyline(((0, 0), (20, 10)), stroke=(0, 43, 54), stroke_width=2, dash=(4, 2))
     >>> source = tikz_document(Figure(20, 10, (StaticLayer((line,)),), (1000,)))
     >>> print(source.splitlines()[-3])

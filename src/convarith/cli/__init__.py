@@ -12,7 +12,7 @@ import argparse
 import sys
 from importlib import import_module
 
-from convarith.errors import ConvArithError
+from convarith.core.errors import ConvArithError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=PROLOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from convarith import __version__
+    from convarith.core.version import __version__
 
     parser.add_argument("--version", action="version", version=f"convarith {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

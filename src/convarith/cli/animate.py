@@ -110,8 +110,8 @@ def style_changes(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Build the animation and write it."""
-    from convarith.api import animate
-    from convarith.output import check_target
+    from convarith.api.animation import animate
+    from convarith.formats.save import check_target
 
     check_target(args.output, args.frame_format)
     op, shape, params = operation_from_args(args)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from convarith.errors import ConvArithError
+from convarith.core.errors import ConvArithError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def add_operation_arguments(parser: argparse.ArgumentParser) -> None:
 
 def operation_from_args(args: argparse.Namespace) -> tuple[str, tuple[int, ...], dict[str, Any]]:
     """``(op, input_shape, params)`` from parsed arguments, ready for :func:`convarith.configure`."""
-    from convarith.params import canonical_op
+    from convarith.core.params import canonical_op
 
     op = canonical_op(args.op)
     params: dict[str, Any] = {"kernel_size": _per_axis("--kernel", args.kernel)}

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the scene (JSON, or one line per frame)."""
-    from convarith.scenes import scene
+    from convarith.scene.build import scene
 
     op, shape, params = operation_from_args(args)
     sc = scene(op, shape, numerical=args.numerical, seed=args.seed, **params)

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation (or its JSON) of the configuration."""
-    from convarith.explain import describe
+    from convarith.core.explain import describe
 
     op, shape, params = operation_from_args(args)
     description = describe(op, shape, **params)

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from convarith.cli.options import parse_padding, parse_sizes
-from convarith.errors import ConvArithError
+from convarith.core.errors import ConvArithError
 
 EXAMPLES = """\
 layers:
@@ -111,7 +111,7 @@ def parse_layer(text: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the stack's table (or its JSON)."""
-    from convarith.stack import analyze_stack
+    from convarith.core.stack import analyze_stack
 
     texts = list(args.layers)
     if args.file:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from convarith.fonts import text_width
-from convarith.primitives import Point, Text
+from convarith.figure.fonts import text_width
+from convarith.figure.primitives import Point, Text
 
 __all__ = ["Box", "text_box", "union"]
 

@@ -8,7 +8,7 @@ whose input and output they are.
 
 from __future__ import annotations
 
-from convarith.arithmetic import Config, per_axis_text
+from convarith.core.arithmetic import Config, per_axis_text
 
 __all__ = ["caption_lines", "input_label", "output_label", "size_text", "title"]
 

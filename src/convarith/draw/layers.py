@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from convarith.primitives import DynamicLayer, Layer, Primitive, StaticLayer, Text
+from convarith.figure.primitives import DynamicLayer, FigureLayer, Primitive, StaticLayer, Text
 
 __all__ = ["classic_layers"]
 
@@ -19,9 +19,9 @@ def classic_layers(
     highlight: Callable[[F], Sequence[Primitive]],
     frames: Sequence[F],
     texts: Sequence[Text],
-) -> tuple[Layer, ...]:
+) -> tuple[FigureLayer, ...]:
     """Input, each frame's window, output (drawn over the window's lines), each frame's output cell, labels."""
-    layers: list[Layer] = [
+    layers: list[FigureLayer] = [
         input_layer,
         DynamicLayer(tuple(tuple(window(f)) for f in frames)),
         output_layer,

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from convarith.arithmetic import Config
+from convarith.core.arithmetic import Config
 from convarith.draw.geometry import Box, text_box, union
 from convarith.draw.labels import caption_lines
 from convarith.draw.style import Style
-from convarith.fonts import text_width
-from convarith.primitives import Color, Point, Polygon, Polyline, Primitive, Text
+from convarith.figure.fonts import text_width
+from convarith.figure.primitives import Color, Point, Polygon, Polyline, Primitive, Text
 
 __all__ = ["Panel", "fit_size", "index2", "nested", "row_of_panels", "shape2"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from convarith.errors import ConvArithError
-from convarith.primitives import Color
+from convarith.core.errors import ConvArithError
+from convarith.figure.primitives import Color
 
 __all__ = ["THEMES", "Style", "parse_color"]
 

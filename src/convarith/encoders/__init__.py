@@ -3,7 +3,7 @@
 Every animation writer takes ``(frames, durations, path, *, loop=True)``,
 reads the frames one at a time (none keeps more than the previous frame),
 checks the destination before drawing anything, and writes atomically
-through :func:`convarith.files.atomic_output`.
+through :func:`convarith.files.atomic.atomic_output`.
 
 ==========================  ============================================
 :func:`write_gif`           GIF, one global palette, changed rectangles
@@ -66,7 +66,7 @@ def animation_writer(format: str) -> Callable[..., Any]:
     >>> animation_writer("gif").__name__
     'write_gif'
     """
-    from convarith.errors import ConvArithError
+    from convarith.core.errors import ConvArithError
 
     name = ANIMATION_WRITERS.get(format.lower())
     if name is None:

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from PIL import Image, ImageChops
 
-from convarith.backends.raster_palette import (
+from convarith.core.errors import ConvArithError
+from convarith.pixels.palette import (
     choose_palette,
     count_colors,
     palette_image,
     to_palette,
 )
-from convarith.errors import ConvArithError
 
 __all__ = [
     "carrier_of",
@@ -106,7 +106,7 @@ def on_palette(frame: Image.Image, palette: list[int], carrier: Image.Image) -> 
     Examples
     --------
     >>> from PIL import Image
-    >>> from convarith.backends.raster_palette import palette_image
+    >>> from convarith.pixels.palette import palette_image
     >>> palette = [0, 0, 0, 255, 255, 255]
     >>> white = Image.new("RGB", (2, 2), "white")
     >>> frame = on_palette(white, palette, palette_image([(0, 0, 0), (255, 255, 255)]))

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from PIL import Image
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import (
     carrier_of,
     changed_box,
@@ -29,8 +30,7 @@ from convarith.encoders._stream import (
     on_palette,
     palette_of,
 )
-from convarith.errors import ConvArithError
-from convarith.files import PathLike, atomic_output, check_writable
+from convarith.files.atomic import PathLike, atomic_output, check_writable
 
 __all__ = ["ApngStream", "write_apng"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from convarith.errors import ConvArithError
-from convarith.files import PathLike, atomic_output, check_writable, frame_file_names
+from convarith.core.errors import ConvArithError
+from convarith.files.atomic import PathLike, atomic_output, check_writable, frame_file_names
 
 __all__ = ["FRAME_FORMATS", "frame_file_names", "tee_frame_files", "write_frame_files"]
 

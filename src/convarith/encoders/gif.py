@@ -31,7 +31,7 @@ from convarith.encoders._stream import (
     on_palette,
     palette_of,
 )
-from convarith.files import PathLike, atomic_output, check_writable
+from convarith.files.atomic import PathLike, atomic_output, check_writable
 
 __all__ = ["GifStream", "write_gif"]
 

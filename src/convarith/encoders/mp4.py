@@ -22,9 +22,9 @@ from typing import IO
 
 from PIL import Image
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import check_durations, check_size, counted
-from convarith.errors import ConvArithError
-from convarith.files import PathLike, atomic_output, check_writable
+from convarith.files.atomic import PathLike, atomic_output, check_writable
 
 __all__ = ["MAX_FPS", "frame_repeats", "require_ffmpeg", "write_mp4"]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PIL import Image, features
 
+from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import check_durations, check_size, counted
-from convarith.errors import ConvArithError
-from convarith.files import PathLike, atomic_output, check_writable
+from convarith.files.atomic import PathLike, atomic_output, check_writable
 
 __all__ = ["write_webp"]
 

@@ -2,7 +2,7 @@
 
 Every public operation goes through here first, so that a wrong shape, dtype,
 channel count or group count is refused with the same one-line
-:class:`~convarith.errors.ConvArithError` whichever method computes it.
+:class:`~convarith.core.errors.ConvArithError` whichever method computes it.
 
 The dtype rule: integer and bool inputs compute in float64; floating inputs
 keep numpy's promotion of their dtypes (float32 with float32 stays float32,
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from convarith.errors import ConvArithError
+from convarith.core.errors import ConvArithError
 
 __all__ = [
     "METHODS",

@@ -23,7 +23,7 @@ from typing import Any
 
 from numpy.typing import NDArray
 
-from convarith.arithmetic import Config, configure
+from convarith.core.arithmetic import Config, configure
 from convarith.numeric._inputs import (
     as_real_array,
     check_bias,

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from convarith.arithmetic import Config
+from convarith.core.arithmetic import Config
 from convarith.numeric._indexing import behind_channels, pad_or_crop, stretch
 
 __all__ = ["conv_gather", "conv_transpose_gather", "direct_gather", "equivalent_weight"]

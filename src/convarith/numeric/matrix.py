@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from convarith.arithmetic import Config, configure
-from convarith.errors import ConvArithError
+from convarith.core.arithmetic import Config, configure
+from convarith.core.errors import ConvArithError
 from convarith.numeric._inputs import (
     as_real_array,
     check_groups,

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from convarith.arithmetic import Config, configure
+from convarith.core.arithmetic import Config, configure
 from convarith.numeric._indexing import behind_channels, pad_or_crop
 from convarith.numeric._inputs import Batch, as_real_array, pool_ndim, result_dtype, to_batch
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from convarith.errors import ConvArithError
+from convarith.core.errors import ConvArithError
 
 __all__ = ["sample_values"]
 

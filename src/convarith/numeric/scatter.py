@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from convarith.arithmetic import Config
+from convarith.core.arithmetic import Config
 from convarith.numeric._indexing import behind_channels, strided_overlap
 
 __all__ = ["conv_scatter", "conv_transpose_scatter"]

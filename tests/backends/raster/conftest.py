@@ -7,7 +7,7 @@ from PIL import Image
 from raster_figures import padding_strides
 
 from convarith.backends.raster import Rasterizer, render_frames
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from convarith.primitives import (
+from convarith.figure.primitives import (
     Color,
     DynamicLayer,
     Figure,

@@ -17,8 +17,8 @@ from raster_figures import (
 )
 
 from convarith.backends.raster import Rasterizer, render_frame, render_frames
-from convarith.errors import ConvArithError
-from convarith.primitives import DynamicLayer, Figure, StaticLayer
+from convarith.core.errors import ConvArithError
+from convarith.figure.primitives import DynamicLayer, Figure, StaticLayer
 
 LAYOUT = classic_layout(5, 1, 3, 2, 30.0)
 
@@ -139,7 +139,7 @@ def test_dirty_box_of_a_figure_without_dynamic_layers_is_none() -> None:
 
 
 def test_a_dynamic_layer_alone_is_drawn() -> None:
-    from convarith.primitives import Polygon
+    from convarith.figure.primitives import Polygon
 
     def square(x: float) -> Polygon:
         return Polygon(((x, 2), (x + 4, 2), (x + 4, 6), (x, 6)), fill=(200, 0, 0))
@@ -162,7 +162,7 @@ def test_bad_arguments_raise_one_line_errors(classic: Figure) -> None:
 
 
 def test_a_large_canvas_is_supersampled_less() -> None:
-    from convarith.primitives import Polygon
+    from convarith.figure.primitives import Polygon
 
     square = Polygon(((100, 100), (200, 100), (200, 200), (100, 200)), fill=(0, 0, 0))
     figure = Figure(2000, 1500, (StaticLayer((square,)),), (100,))

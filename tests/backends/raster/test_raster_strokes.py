@@ -17,7 +17,7 @@ from convarith.backends.raster_strokes import (
     stroke_outline,
     trim_path,
 )
-from convarith.primitives import Figure, Polygon, Polyline, StaticLayer
+from convarith.figure.primitives import Figure, Polygon, Polyline, StaticLayer
 
 Point = tuple[float, float]
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from convarith.backends.raster import render_frame
-from convarith.backends.raster_palette import choose_palette, palette_image, to_palette
-from convarith.fonts import text_width
-from convarith.primitives import Figure, StaticLayer, Text
+from convarith.figure.fonts import text_width
+from convarith.figure.primitives import Figure, StaticLayer, Text
+from convarith.pixels.palette import choose_palette, palette_image, to_palette
 
 Color = tuple[int, int, int]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from vector_figure import padding_strides_figure
 
-from convarith.primitives import Figure
+from convarith.figure.primitives import Figure
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ import zlib
 
 import pytest
 
-from convarith.backends._vector import check_frame, check_scale, number
 from convarith.backends.pdf import pdf_document
 from convarith.backends.svg import frame_svg
 from convarith.backends.tikz import tikz_document
-from convarith.errors import ConvArithError
-from convarith.primitives import Figure, Polyline, StaticLayer
+from convarith.backends.vector import check_frame, check_scale, number
+from convarith.core.errors import ConvArithError
+from convarith.figure.primitives import Figure, Polyline, StaticLayer
 
 
 @pytest.mark.parametrize(

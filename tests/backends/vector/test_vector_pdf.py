@@ -14,9 +14,9 @@ from PIL import Image
 from vector_figure import DARK, DURATIONS, HEIGHT, WIDTH, assert_probes, render_pdf, require
 
 from convarith.backends.pdf import pdf_document
-from convarith.errors import ConvArithError
-from convarith.fonts import font_path
-from convarith.primitives import Figure, Polygon, StaticLayer, Text
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import font_path
+from convarith.figure.primitives import Figure, Polygon, StaticLayer, Text
 
 
 def run(tool: str, *args: str) -> str:

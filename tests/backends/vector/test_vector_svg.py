@@ -26,9 +26,9 @@ from vector_figure import (
 )
 
 from convarith.backends.svg import animated_svg, frame_svg
-from convarith.errors import ConvArithError
-from convarith.fonts import font_path, metrics
-from convarith.primitives import DynamicLayer, Figure, Polygon, StaticLayer, Text
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import font_path, metrics
+from convarith.figure.primitives import DynamicLayer, Figure, Polygon, StaticLayer, Text
 
 NS = "{http://www.w3.org/2000/svg}"
 

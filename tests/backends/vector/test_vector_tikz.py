@@ -10,9 +10,9 @@ import pytest
 from vector_figure import DARK, DURATIONS, HEIGHT, WIDTH, assert_probes, render_pdf, require
 
 from convarith.backends.tikz import latex_text, tikz_document
-from convarith.errors import ConvArithError
-from convarith.fonts import metrics
-from convarith.primitives import Figure, Polygon, Polyline, StaticLayer, Text
+from convarith.core.errors import ConvArithError
+from convarith.figure.fonts import metrics
+from convarith.figure.primitives import Figure, Polygon, Polyline, StaticLayer, Text
 
 
 def compile_latex(source: str, tmp_path: Path, name: str = "figure") -> Path:

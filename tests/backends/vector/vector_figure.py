@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from convarith.primitives import (
+from convarith.figure.primitives import (
     Color,
     DynamicLayer,
     Figure,

@@ -1,0 +1,213 @@
+"""The public verbs that wire scene, drawing and output together.
+
+>>> import convarith
+>>> anim = convarith.animate("conv", (5, 5), kernel_size=3, stride=2, padding=1)
+>>> anim.frame_count, anim.name
+(9, 'conv_5x5_k3_s2_p1')
+
+``anim.save("padding_strides.gif")`` writes it; the extension picks the format.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from convarith.core.arithmetic import per_axis_text
+from convarith.core.errors import ConvArithError
+from convarith.draw import THEMES, VIEWS, Style, draw
+from convarith.draw.views import AnyScene
+from convarith.figure.primitives import Figure
+from convarith.scene.build import scene
+
+__all__ = ["MAX_FRAMES", "Animation", "animate", "default_name", "make_style"]
+
+#: Beyond this many frames an animation stops being something to watch.
+MAX_FRAMES = 20_000
+
+_STYLE_KEYS = tuple(Style.__dataclass_fields__)
+
+
+def default_name(sc: AnyScene, view: str = "arithmetic") -> str:
+    """A file-name stem that says what the animation shows: ``conv_5x5_k3_s2_p1``."""
+    c = sc.config
+
+    pads = tuple(lo if lo == hi else f"{lo}-{hi}" for lo, hi in c.padding)
+    parts = [
+        c.op,
+        "x".join(map(str, c.input_shape)),
+        f"k{per_axis_text(c.kernel_size)}",
+        f"s{per_axis_text(c.stride)}",
+        f"p{per_axis_text(pads)}",
+    ]
+    if any(d > 1 for d in c.dilation):
+        parts.append(f"d{per_axis_text(c.dilation)}")
+    if any(a > 0 for a in c.output_padding):
+        parts.append(f"a{per_axis_text(c.output_padding)}")
+    if c.ceil_mode:
+        parts.append("ceil")
+    if view != "arithmetic":
+        parts.append(view)
+    return "_".join(parts)
+
+
+def make_style(theme: str = "light", style: Style | None = None, **changes: Any) -> Style:
+    """A style from a theme name (``light``, ``dark``), an optional base, and changes."""
+    if style is None:
+        if theme not in THEMES:
+            raise ConvArithError(f"theme={theme!r} must be one of {', '.join(THEMES)}")
+        style = THEMES[theme]
+    unknown = [k for k in changes if k not in _STYLE_KEYS]
+    if unknown:
+        raise ConvArithError(
+            f"unknown style option {unknown[0]!r}; known: {', '.join(_STYLE_KEYS)}"
+        )
+    return style.updated(**changes)
+
+
+class Animation:
+    """An animation ready to be saved in any format.
+
+    Build one with :func:`animate`.  ``scene`` is the data, ``figure`` the
+    drawing (built on first use), ``name`` the stem of frame files.
+    """
+
+    def __init__(self, scene: AnyScene, view: str, style: Style, name: str) -> None:
+        self.scene = scene
+        self.view = view
+        self.style = style
+        self.name = name
+
+    @cached_property
+    def figure(self) -> Figure:
+        """The drawing: primitives per layer and per frame."""
+        return draw(self.scene, self.view, self.style)
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames (one per output cell in the classic views)."""
+        return self.figure.frame_count
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        scale: float = 1.0,
+        frame_format: str = "png",
+    ) -> list[Path]:
+        """Write the animation; the extension picks the format.
+
+        ``.gif``, ``.webp``, ``.apng``, ``.mp4`` (optional extra), ``.svg``
+        (animated), ``.pdf`` (a page per frame), ``.tex`` (TikZ), or a folder
+        (path ending in ``/``) of ``NAME_00.png`` ... (``frame_format`` ``svg``
+        or ``pdf`` for vector frames).  Returns the paths written.
+        """
+        from convarith.formats.save import check_scale, check_target, save_figure
+
+        # Everything about the request is checked before the figure is drawn.
+        check_scale(scale)
+        check_target(path, frame_format)
+        return save_figure(
+            self.figure, path, scale=scale, name=self.name, frame_format=frame_format
+        )
+
+    def _repr_svg_(self) -> str:
+        """Inline display in notebooks: the animated SVG."""
+        from convarith.backends.svg import animated_svg
+
+        return animated_svg(self.figure)
+
+    def __repr__(self) -> str:
+        return f"<Animation {self.name} ({self.view}, {self.frame_count} frames)>"
+
+
+def _scene(
+    op: str, input_shape: Any, view: str, numerical: bool, seed: int | None, params: dict[str, Any]
+) -> AnyScene:
+    """The scene a view draws."""
+    if view in ("scatter", "compare"):
+        from convarith.core.params import canonical_op
+        from convarith.scene.scatter import scatter_scene
+
+        if canonical_op(op) != "conv_transpose":
+            raise ConvArithError(
+                f"view={view!r} shows a transposed convolution (op='conv_transpose'), not op={op!r}"
+            )
+        return scatter_scene(input_shape, seed=seed, **params)
+    if view == "matrix":
+        from convarith.scene.matrix import matrix_scene
+
+        return matrix_scene(op, input_shape, numerical=numerical, seed=seed, **params)
+    return scene(op, input_shape, numerical=numerical or view == "numerical", seed=seed, **params)
+
+
+def animate(
+    op: str,
+    input_shape: Any,
+    *,
+    view: str | None = None,
+    numerical: bool = False,
+    seed: int | None = None,
+    style: Style | None = None,
+    theme: str = "light",
+    name: str | None = None,
+    **params: Any,
+) -> Animation:
+    """An animation of ``op`` on ``input_shape``, as the original guide draws them, and more.
+
+    Parameters
+    ----------
+    op : {"conv", "conv_transpose", "max_pool", "avg_pool"}
+        The operation.
+    input_shape : tuple of int
+        1 or 2 spatial sizes.
+    view : str, optional
+        ``"arithmetic"``: slanted grids, the original's animations (default);
+        ``"numerical"``: flat grids with values (default when ``numerical``);
+        ``"scatter"``: a transposed convolution as input cells times the
+        kernel added into the output; ``"matrix"``: ``y = C x`` (``x' = Cᵀ y'``
+        for a transposed convolution); ``"compare"``: the gather and scatter
+        views of a transposed convolution side by side.
+    numerical : bool
+        Draw values: seeded integer inputs and weights and the output.
+    seed : int, optional
+        Seed of the values.
+    style : Style, optional
+        Colours, sizes, timing; ``theme`` picks a named one (``light``, ``dark``).
+    name : str, optional
+        Stem for frame files (default: from the parameters).
+    **params
+        As for :func:`convarith.output_shape`, plus style fields (for example
+        ``frame_ms=500``, ``caption=True``, ``input_color=(200, 0, 0)``).
+
+    Returns
+    -------
+    Animation
+
+    Raises
+    ------
+    ConvArithError
+        For a configuration PyTorch refuses, a 3-D input, a view that does not
+        fit the operation, or an animation too large to watch.
+    """
+    style_changes = {k: params.pop(k) for k in list(params) if k in _STYLE_KEYS}
+    chosen = make_style(theme, style, **style_changes)
+    view = view or ("numerical" if numerical else "arithmetic")
+    if view not in VIEWS:
+        raise ConvArithError(f"view={view!r} must be one of {', '.join(VIEWS)}")
+    sc = _scene(op, input_shape, view, numerical, seed, params)
+    shape = sc.config.input_shape
+    if len(shape) > 2:
+        raise ConvArithError(
+            f"input_shape={shape!r}: animations draw 1-D and 2-D operations; "
+            "a 3-D scene is available as data (convarith scene ... --json)"
+        )
+    if len(sc.frames) > MAX_FRAMES:
+        raise ConvArithError(
+            f"{len(sc.frames)} frames (one per output cell of "
+            f"{'x'.join(map(str, sc.config.output_shape))}) is too many to watch (limit {MAX_FRAMES}); "
+            "use a smaller input or a larger stride"
+        )
+    return Animation(sc, view, chosen, name or default_name(sc, view))

@@ -1,0 +1,238 @@
+"""The arithmetic view: the original guide's slanted grids.
+
+Both maps are drawn as sheared grids (the original's TikZ ``xslant=-0.7,
+yslant=0.5``), the output floating above the input by the grid's height plus
+one cell.  Each frame shades the taps of the window on the input grid (only
+the taps a dilated kernel reads), outlines the window, joins its corners to
+the current output cell with four thin lines, and shades that output cell.
+Padding and inserted zeros are dashed empty cells.
+
+Coordinates follow the original: ``x`` runs along a row (columns), ``y`` up
+the map (row ``r`` of an ``H``-row grid spans ``y`` from ``H - r - 1`` to
+``H - r``); :class:`Shear` maps them to the canvas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from convarith.draw.geometry import Box, points_box, text_box, union
+from convarith.draw.labels import caption_lines, input_label, output_label
+from convarith.draw.layers import classic_layers
+from convarith.draw.panels import index2, shape2
+from convarith.draw.style import Style
+from convarith.figure.primitives import (
+    FigureLayer,
+    Point,
+    Polygon,
+    Polyline,
+    Primitive,
+    StaticLayer,
+    Text,
+)
+from convarith.scene.model import Frame, Scene
+
+__all__ = ["Shear", "slanted_layers"]
+
+
+@dataclass(frozen=True)
+class Shear:
+    """The original's projection: grid coordinates (cells) to canvas units."""
+
+    cell: float
+    dx: float = 0.0
+    dy: float = 0.0
+
+    def __call__(self, x: float, y: float, lift: float = 0.0) -> Point:
+        """Canvas point of grid point ``(x, y)``, raised by ``lift`` cells."""
+        c = self.cell
+        return (self.dx + c * (x - 0.7 * y), self.dy - c * (0.5 * x + 0.65 * y + lift))
+
+    def quad(
+        self, x0: float, y0: float, x1: float, y1: float, lift: float = 0.0
+    ) -> tuple[Point, ...]:
+        """The parallelogram of the grid rectangle ``[x0, x1] x [y0, y1]``."""
+        return (self(x0, y1, lift), self(x1, y1, lift), self(x1, y0, lift), self(x0, y0, lift))
+
+
+class _Geometry:
+    """Sizes and the projection of one slanted figure."""
+
+    def __init__(self, scene: Scene, style: Style, cell: float) -> None:
+        self.scene = scene
+        self.style = style
+        self.cell = cell
+        self.rows, self.cols = shape2(scene.grid_shape)
+        self.out_rows, self.out_cols = shape2(scene.output_shape)
+        self.lift = self.rows + 1
+        self.shear = Shear(cell)
+        self.thick = style.thick * cell
+        self.label_size = max(11.0, min(16.0, 0.5 * cell + 3))
+
+    def in_cell(self, r: int, c: int) -> tuple[Point, ...]:
+        return self.shear.quad(c, self.rows - r - 1, c + 1, self.rows - r)
+
+    def out_cell(self, r: int, c: int) -> tuple[Point, ...]:
+        return self.shear.quad(c, self.out_rows - r - 1, c + 1, self.out_rows - r, self.lift)
+
+    def input_box(self) -> Box:
+        s = self.shear
+        return points_box([s(0, 0), s(self.cols, 0), s(0, self.rows), s(self.cols, self.rows)])
+
+    def output_box(self) -> Box:
+        s, lift = self.shear, self.lift
+        return points_box(
+            [
+                s(0, 0, lift),
+                s(self.out_cols, 0, lift),
+                s(0, self.out_rows, lift),
+                s(self.out_cols, self.out_rows, lift),
+            ]
+        )
+
+    def texts(self) -> list[Text]:
+        """Labels under the input map and over the output map, and the caption."""
+        if not self.style.labels and not self.style.caption:
+            return []
+        size, color = self.label_size, self.style.label_color
+        texts: list[Text] = []
+        left, _, right, bottom = self.input_box()
+        o_left, o_top, o_right, _ = self.output_box()
+        y = bottom + 0.9 * size
+        if self.style.labels:
+            main, detail = input_label(self.scene.config, self.scene.grid_shape)
+            texts.append(
+                Text(((left + right) / 2, y), main, size, self.style.text_color, bold=True)
+            )
+            if detail:
+                y += 1.3 * size
+                texts.append(Text(((left + right) / 2, y), detail, 0.85 * size, color))
+            texts.append(
+                Text(
+                    ((o_left + o_right) / 2, o_top - 0.9 * size),
+                    output_label(self.scene.config),
+                    size,
+                    self.style.text_color,
+                    bold=True,
+                )
+            )
+        if self.style.caption:
+            y += 0.6 * size
+            for line in caption_lines(self.scene.config):
+                y += 1.35 * size
+                texts.append(Text(((left + right) / 2, y), line, 0.85 * size, color))
+        return texts
+
+    def bounds(self) -> Box:
+        boxes = [self.input_box(), self.output_box()]
+        boxes += [text_box(t) for t in self.texts()]
+        return union(boxes)
+
+
+def _input_layer(g: _Geometry) -> StaticLayer:
+    """Dashed grid over the whole grid, then the input cells over it."""
+    s, st = g.shear, g.style
+    dash = (st.dash * g.cell, st.dash * g.cell)
+    prims: list[Primitive] = []
+    for y in range(g.rows + 1):
+        prims.append(Polyline((s(0, y), s(g.cols, y)), st.line_color, g.thick, dash=dash))
+    for x in range(g.cols + 1):
+        prims.append(Polyline((s(x, 0), s(x, g.rows)), st.line_color, g.thick, dash=dash))
+    grid = g.scene.grid
+    row_kinds = grid[0].kinds if len(grid) == 2 else ("input",)
+    col_kinds = grid[-1].kinds
+    for r, rk in enumerate(row_kinds):
+        if rk != "input":
+            continue
+        for c, ck in enumerate(col_kinds):
+            if ck == "input":
+                prims.append(
+                    Polygon(
+                        g.in_cell(r, c),
+                        fill=st.input_color,
+                        stroke=st.line_color,
+                        stroke_width=g.thick,
+                    )
+                )
+    return StaticLayer(tuple(prims))
+
+
+def _window_prims(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
+    """Shaded taps, the window's outline grid, and the four connector lines."""
+    s, st = g.shear, g.style
+    prims: list[Primitive] = []
+    for tap in frame.taps:
+        r, c = index2(tap.grid)
+        # The original also outlines each tap at 40 %; the window's grid drawn next covers
+        # every such edge with a solid line, so that outline would never show.
+        prims.append(
+            Polygon(
+                g.in_cell(r, c),
+                fill=st.shade_color,
+                fill_opacity=st.shade_opacity,
+            )
+        )
+    (r0, r1), (c0, c1) = ((0, 1), frame.window[0]) if len(frame.window) == 1 else frame.window
+    top, bottom = g.rows - r0, g.rows - r1
+    for r in range(r0, r1 + 1):
+        prims.append(Polyline((s(c0, g.rows - r), s(c1, g.rows - r)), st.line_color, g.thick))
+    for c in range(c0, c1 + 1):
+        prims.append(Polyline((s(c, top), s(c, bottom)), st.line_color, g.thick))
+    orow, ocol = index2(frame.output)
+    out_top, out_bottom = g.out_rows - orow, g.out_rows - orow - 1
+    thin = st.thin * g.cell
+    for x_in, y_in, x_out, y_out in (
+        (c0, bottom, ocol, out_bottom),
+        (c1, bottom, ocol + 1, out_bottom),
+        (c0, top, ocol, out_top),
+        (c1, top, ocol + 1, out_top),
+    ):
+        prims.append(Polyline((s(x_in, y_in), s(x_out, y_out, g.lift)), st.line_color, thin))
+    return tuple(prims)
+
+
+def _output_layer(g: _Geometry) -> StaticLayer:
+    st = g.style
+    return StaticLayer(
+        tuple(
+            Polygon(
+                g.out_cell(r, c), fill=st.output_color, stroke=st.line_color, stroke_width=g.thick
+            )
+            for r in range(g.out_rows)
+            for c in range(g.out_cols)
+        )
+    )
+
+
+def _highlight(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
+    st = g.style
+    quad = g.out_cell(*index2(frame.output))
+    return (
+        Polygon(quad, fill=st.shade_color, fill_opacity=st.shade_opacity),
+        Polygon(quad, stroke=st.line_color, stroke_width=g.thick),
+    )
+
+
+def slanted_layers(
+    scene: Scene, style: Style, cell: float, margin: float
+) -> tuple[tuple[FigureLayer, ...], float, float]:
+    """The layers of the arithmetic view, and the canvas width and height.
+
+    Layer order follows the original: the input grid, the window with its
+    connector lines, the output map (over the lines), the current output
+    cell, the labels.
+    """
+    if len(scene.grid_shape) > 2:
+        raise ValueError("the slanted view draws 1-D and 2-D scenes")
+    g = _Geometry(scene, style, cell)
+    left, top, right, bottom = g.bounds()
+    g.shear = Shear(cell, margin - left, margin - top)
+    layers = classic_layers(
+        _input_layer(g),
+        lambda frame: _window_prims(g, frame),
+        _output_layer(g),
+        lambda frame: _highlight(g, frame),
+        scene.frames,
+        g.texts(),
+    )
+    return layers, right - left + 2 * margin, bottom - top + 2 * margin

@@ -1,0 +1,1 @@
+"""Writing files safely: atomically, under one naming rule, into places checked first."""

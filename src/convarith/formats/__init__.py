@@ -1,0 +1,1 @@
+"""The format registry, and saving a figure in the format a path names."""
