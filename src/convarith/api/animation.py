@@ -17,15 +17,13 @@ from typing import Any
 
 from convarith.core.arithmetic import per_axis_text
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_FRAMES
 from convarith.draw import THEMES, VIEWS, Style, draw
 from convarith.draw.views import AnyScene
 from convarith.figure.primitives import Figure
 from convarith.scene.build import scene
 
-__all__ = ["MAX_FRAMES", "Animation", "animate", "default_name", "make_style"]
-
-#: Beyond this many frames an animation stops being something to watch.
-MAX_FRAMES = 20_000
+__all__ = ["Animation", "animate", "default_name", "make_style"]
 
 _STYLE_KEYS = tuple(Style.__dataclass_fields__)
 
@@ -104,7 +102,8 @@ class Animation:
         (path ending in ``/``) of ``NAME_00.png`` ... (``frame_format`` ``svg``
         or ``pdf`` for vector frames).  Returns the paths written.
         """
-        from convarith.formats.save import check_scale, check_target, save_figure
+        from convarith.core.limits import check_scale
+        from convarith.formats.save import check_target, save_figure
 
         # Everything about the request is checked before the figure is drawn.
         check_scale(scale)

@@ -17,15 +17,13 @@ import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
-from convarith.backends.vector import check_frame, check_scale, dash_pattern, number
+from convarith.backends.vector import POINTS_PER_UNIT, check_frame, dash_pattern, number
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import check_scale
 from convarith.figure.fonts import metrics
 from convarith.figure.primitives import Color, Figure, Polygon, Polyline, Primitive, Text
 
-__all__ = ["POINTS_PER_UNIT", "pdf_document"]
-
-#: PDF points per canvas unit at ``scale=1``.
-POINTS_PER_UNIT = 0.5
+__all__ = ["pdf_document"]
 
 _FONT_NAMES = {False: "/F0", True: "/F1"}
 # Drawn instead of a character the font lacks, as the layout measured it.

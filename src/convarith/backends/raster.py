@@ -43,6 +43,7 @@ from convarith.backends.raster_strokes import (
     trim_path,
 )
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_RASTER_PIXELS, MAX_SUPERSAMPLED_PIXELS, check_scale
 from convarith.figure.fonts import font_path, metrics
 from convarith.figure.primitives import (
     Color,
@@ -76,8 +77,6 @@ Mode = Literal["RGB", "P"]
 #: Supersampling factor in each direction: 16 coverage levels per pixel.
 SUPERSAMPLE = 4
 # Above this many supersampled pixels (~120 MB of RGB) the factor is lowered.
-_MAX_SUPERSAMPLED_PIXELS = 40_000_000
-_MAX_PIXELS = 50_000_000
 # Frames rendered up front to see the blends the palette must hold.
 _PALETTE_SAMPLES = 8
 _ANCHORS = {"start": "lm", "middle": "mm", "end": "rm"}
@@ -195,20 +194,20 @@ class Rasterizer:
 
     def __init__(self, figure: Figure, *, scale: float = 1.0) -> None:
         self._compiled: dict[Primitive, list[_Op]] = {}
-        scale = _check_scale(scale)
+        scale = check_scale(scale)
         width, height = figure.width * scale, figure.height * scale
         if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
             raise ConvArithError(
                 f"figure size {figure.width}x{figure.height} must be positive and finite"
             )
         self.size = (max(1, math.ceil(width - 1e-6)), max(1, math.ceil(height - 1e-6)))
-        if self.size[0] * self.size[1] > _MAX_PIXELS:
+        if self.size[0] * self.size[1] > MAX_RASTER_PIXELS:
             raise ConvArithError(
                 f"scale={scale:g} makes a {self.size[0]}x{self.size[1]} px raster, "
-                f"more than {_MAX_PIXELS:,} px"
+                f"more than {MAX_RASTER_PIXELS:,} px"
             )
         factor = SUPERSAMPLE
-        while factor > 1 and self.size[0] * self.size[1] * factor**2 > _MAX_SUPERSAMPLED_PIXELS:
+        while factor > 1 and self.size[0] * self.size[1] * factor**2 > MAX_SUPERSAMPLED_PIXELS:
             factor -= 1
         self.supersample = factor
         self.frame_count = figure.frame_count
@@ -518,14 +517,6 @@ def render_frame(
     """
     _check_mode(mode)
     return Rasterizer(figure, scale=scale).frame(index, mode)
-
-
-def _check_scale(scale: float) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-        raise ConvArithError(f"scale={scale!r} must be a positive number")
-    if not (math.isfinite(scale) and scale > 0):
-        raise ConvArithError(f"scale={scale!r} must be a positive finite number")
-    return float(scale)
 
 
 def _check_mode(mode: str) -> None:

@@ -16,10 +16,10 @@ from functools import lru_cache
 from convarith.backends.vector import (
     check_durations,
     check_frame,
-    check_scale,
     dash_pattern,
     number,
 )
+from convarith.core.limits import check_scale
 from convarith.figure.fonts import font_path, metrics
 from convarith.figure.primitives import (
     Color,

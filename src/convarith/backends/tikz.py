@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from convarith.backends.pdf import POINTS_PER_UNIT
-from convarith.backends.vector import check_scale, dash_pattern, number
+from convarith.backends.vector import POINTS_PER_UNIT, dash_pattern, number
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import check_scale
 from convarith.figure.fonts import metrics
 from convarith.figure.primitives import Color, Figure, Polygon, Primitive, Text
 

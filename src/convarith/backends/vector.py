@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from convarith.core.errors import ConvArithError
 from convarith.figure.primitives import Figure
 
-__all__ = ["check_durations", "check_frame", "check_scale", "dash_pattern", "number"]
+__all__ = ["POINTS_PER_UNIT", "check_durations", "check_frame", "dash_pattern", "number"]
+
+#: PDF points (and TikZ points) per canvas unit at scale 1: a 1000-unit figure
+#: is a 500 pt page, about the width of a page of text.
+POINTS_PER_UNIT = 0.5
 
 
 def number(value: float) -> str:
@@ -23,19 +25,6 @@ def number(value: float) -> str:
     if text[-1] == "0":
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
-
-
-def check_scale(scale: float) -> float:
-    """Return ``scale`` as a float, or raise if it is not a positive finite number.
-
-    >>> check_scale(2)
-    2.0
-    """
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)):
-        raise ConvArithError(f"scale={scale!r} must be a positive number")
-    if not (math.isfinite(scale) and scale > 0):
-        raise ConvArithError(f"scale={scale!r} must be a positive finite number")
-    return float(scale)
 
 
 def check_frame(figure: Figure, index: int, name: str = "index") -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from convarith.core.arithmetic import Config, configure, pool_output_size
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_SCAN_CELLS
 from convarith.core.params import (
     AxisParams,
     OpParams,
@@ -231,10 +232,6 @@ def same_output_sizes_of(config: Config) -> tuple[range, ...]:
     return tuple(ranges)
 
 
-#: Inputs larger than this (per axis) are not scanned for unread cells.
-SCAN_LIMIT = 10_000_000
-
-
 def read_positions(config: Config, axis: int) -> bytearray:
     """Per input cell along ``axis``: 1 if some window (or scatter) uses it, else 0.
 
@@ -242,9 +239,9 @@ def read_positions(config: Config, axis: int) -> bytearray:
     one), marked with one slice assignment, so the cost is ``k`` slices.
     """
     i = config.input_shape[axis]
-    if i > SCAN_LIMIT:
+    if i > MAX_SCAN_CELLS:
         raise ConvArithError(
-            f"input size {i} is too large to scan for unread cells (limit {SCAN_LIMIT})"
+            f"input size {i} is too large to scan for unread cells (limit {MAX_SCAN_CELLS})"
         )
     o = config.output_shape[axis]
     a = config.axes[axis]

@@ -8,7 +8,6 @@ analyses into one :class:`Description`, which prints as plain text (what
 from __future__ import annotations
 
 from convarith.core.analysis import (
-    SCAN_LIMIT,
     EquivalentConv,
     equivalent_of,
     output_padding_choices,
@@ -17,6 +16,7 @@ from convarith.core.analysis import (
     unread_cells_of,
 )
 from convarith.core.arithmetic import Config, configure, per_axis_text
+from convarith.core.limits import MAX_SCAN_CELLS
 from convarith.core.params import axis_names
 from convarith.core.record import Record, replace
 from convarith.core.relations import Relationship, axis_relationship, ceil_drop
@@ -359,10 +359,10 @@ def describe(op: str, input_shape: Any, **params: Any) -> Description:
         equivalent=equivalent_of(config) if config.transposed else None,
         same_output_sizes=same_output_sizes_of(config),
         unread=tuple(
-            () if i > SCAN_LIMIT else unread_cells_of(config)[n]
+            () if i > MAX_SCAN_CELLS else unread_cells_of(config)[n]
             for n, i in enumerate(config.input_shape)
         )
-        if max(config.input_shape) > SCAN_LIMIT
+        if max(config.input_shape) > MAX_SCAN_CELLS
         else unread_cells_of(config),
         output_padding_choices=tuple(output_padding_choices(config, n) for n in range(config.ndim))
         if config.transposed

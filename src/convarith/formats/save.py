@@ -24,18 +24,13 @@ from pathlib import Path
 from typing import Literal
 
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import check_scale
 from convarith.figure.primitives import Figure
 
-__all__ = ["FORMATS", "FRAME_FORMATS", "check_scale", "check_target", "save_figure"]
+__all__ = ["FORMATS", "FRAME_FORMATS", "check_target", "save_figure"]
 
 FORMATS = (".gif", ".webp", ".apng", ".png", ".mp4", ".svg", ".pdf", ".tex")
 FRAME_FORMATS = ("png", "svg", "pdf")
-
-
-def check_scale(scale: float) -> None:
-    """Refuse a size multiplier outside 0.1..20."""
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= 20:
-        raise ConvArithError(f"scale={scale!r} must be a number between 0.1 and 20")
 
 
 def is_folder_target(path: str | os.PathLike[str]) -> bool:

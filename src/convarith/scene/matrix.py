@@ -21,13 +21,11 @@ import numpy as np
 
 from convarith.core.arithmetic import Config
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_MATRIX_SIDE
 from convarith.scene.build import scene
 from convarith.scene.model import Scene
 
-__all__ = ["MAX_MATRIX_SIDE", "MatrixScene", "matrix_scene"]
-
-#: Largest number of rows or columns drawn legibly.
-MAX_MATRIX_SIDE = 64
+__all__ = ["MatrixScene", "matrix_scene"]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 from convarith.backends.pdf import pdf_document
 from convarith.backends.svg import frame_svg
 from convarith.backends.tikz import tikz_document
-from convarith.backends.vector import check_frame, check_scale, number
+from convarith.backends.vector import check_frame, number
 from convarith.core.errors import ConvArithError
 from convarith.figure.primitives import Figure, Polyline, StaticLayer
 
@@ -33,13 +33,6 @@ from convarith.figure.primitives import Figure, Polyline, StaticLayer
 )
 def test_number(value: float, text: str) -> None:
     assert number(value) == text
-
-
-def test_check_scale_accepts_positive_numbers_only() -> None:
-    assert check_scale(3) == 3.0 and isinstance(check_scale(3), float)
-    for bad in (0, -2, float("inf"), float("nan"), True, "1", None):
-        with pytest.raises(ConvArithError, match=r"^scale=.* must be a positive"):
-            check_scale(bad)  # type: ignore[arg-type]
 
 
 def test_check_frame_names_the_parameter_and_the_range() -> None:

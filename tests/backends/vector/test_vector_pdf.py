@@ -159,7 +159,7 @@ def test_a_one_page_document_takes_well_under_two_milliseconds(figure: Figure) -
         ([0, -1], 1.0, r"^frames\[1\]=-1 must be"),
         ([], 1.0, r"^frames=\[\] must name at least one frame"),
         ("0", 1.0, r"^frames='0' must be a list of frame numbers$"),
-        (None, -1.0, r"^scale=-1.0 must be a positive finite number$"),
+        (None, -1.0, r"^scale=-1.0 must be a number between 0.1 and 20$"),
     ],
 )
 def test_bad_arguments_raise_one_line(
