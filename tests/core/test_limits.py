@@ -68,7 +68,9 @@ BACKENDS: list[Callable[..., object]] = [_svg, _pdf, _tikz, _raster]
 
 @pytest.mark.parametrize("render", BACKENDS, ids=lambda f: f.__name__.strip("_"))
 @pytest.mark.parametrize("scale", [0.05, 25])
-def test_every_backend_refuses_by_the_same_rule(render: Callable[..., object], scale: float) -> None:
+def test_every_backend_refuses_by_the_same_rule(
+    render: Callable[..., object], scale: float
+) -> None:
     with pytest.raises(ConvArithError, match=f"^scale={scale}" + RULE):
         render(_figure(), scale)
 
