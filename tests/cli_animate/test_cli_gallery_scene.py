@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from convarith.cli import main
-from convarith.gallery.build import ALL, ORIGINAL
+from convarith.gallery.catalogue import ALL, ORIGINAL
 
 
 @pytest.mark.slow

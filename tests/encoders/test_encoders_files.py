@@ -21,7 +21,8 @@ from convarith.encoders import (
     write_webp,
 )
 from convarith.figure.primitives import Figure
-from convarith.files.atomic import atomic_output, check_writable
+from convarith.files.atomic import atomic_output
+from convarith.files.places import check_file_place
 
 Writer = Callable[..., Path]
 WRITERS = [
@@ -78,7 +79,7 @@ def test_an_unwritable_path_fails_before_any_frame(
         raise AssertionError("a frame was drawn")
         yield  # pragma: no cover
 
-    with pytest.raises(ConvArithError, match=r"^cannot write to .*: the folder does not exist$"):
+    with pytest.raises(ConvArithError, match=r"^cannot write to .*: the folder .*missing does not exist$"):
         writer(frames(), [100], tmp_path / "missing" / f"a.{suffix}")
 
 
@@ -88,10 +89,10 @@ def test_check_writable_names_the_reason(tmp_path: Path) -> None:
     with pytest.raises(
         ConvArithError, match=r"^cannot write to .*file/a\.gif: .* is not a folder$"
     ):
-        check_writable(a_file / "a.gif")
+        check_file_place(a_file / "a.gif")
     with pytest.raises(ConvArithError, match=r"^cannot write to .*: it is a directory$"):
-        check_writable(tmp_path)
-    assert check_writable(tmp_path / "ok.gif") == tmp_path / "ok.gif"
+        check_file_place(tmp_path)
+    assert check_file_place(tmp_path / "ok.gif") == tmp_path / "ok.gif"
     assert list(tmp_path.iterdir()) == [a_file]  # the probe is gone
 
 
@@ -156,12 +157,3 @@ def test_one_render_feeds_a_gif_and_png_frames(classic: Figure, tmp_path: Path) 
                 assert np.array_equal(
                     np.asarray(frame.convert("RGB")), np.asarray(single.convert("RGB"))
                 )
-
-
-def test_writers_are_found_by_format_name() -> None:
-    from convarith.encoders import animation_writer
-
-    assert animation_writer("GIF") is write_gif
-    assert animation_writer("webp") is write_webp
-    with pytest.raises(ConvArithError, match=r"^format='avi' must be one of gif, apng, webp, mp4$"):
-        animation_writer("avi")

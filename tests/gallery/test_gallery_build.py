@@ -10,7 +10,8 @@ from PIL import Image
 
 import convarith
 from convarith.core.errors import ConvArithError
-from convarith.gallery.build import ORIGINAL, GalleryItem, build_gallery
+from convarith.gallery.build import build_gallery
+from convarith.gallery.catalogue import ORIGINAL, GalleryItem
 
 BY_NAME = {item.name: item for item in ORIGINAL}
 # Small and fast: 4 + 4 + 9 frames, arithmetic, transposed and numerical.

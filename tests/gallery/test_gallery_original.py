@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import convarith
-from convarith.gallery.build import ALL, EXTRAS, ORIGINAL
+from convarith.gallery.catalogue import ALL, EXTRAS, ORIGINAL
 
 # name: (i, o, p, k, s, d, kind), the semantics page's table, typed in by hand.
 TABLE = {

@@ -125,7 +125,9 @@ def test_too_many_frames(tmp_path) -> None:
 
 
 def test_check_target_returns_the_format(tmp_path) -> None:
-    assert check_target(tmp_path / "a.webp") == ".webp"
-    assert check_target(f"{tmp_path}/new/") == "folder"
-    assert check_target(tmp_path) == "folder"
+    webp = check_target(tmp_path / "a.webp")
+    assert (webp.name, webp.layout, webp.mode) == ("webp", "stream", "RGB")
+    assert check_target(f"{tmp_path}/new/").layout == "folder"
+    folder = check_target(tmp_path, "svg")
+    assert (folder.layout, folder.extension, folder.mode) == ("folder", ".svg", None)
     assert listing(tmp_path) == []  # checking writes nothing

@@ -23,7 +23,7 @@ from convarith.core.limits import check_scale
 from convarith.figure.fonts import metrics
 from convarith.figure.primitives import Color, Figure, Polygon, Polyline, Primitive, Text
 
-__all__ = ["pdf_document"]
+__all__ = ["pdf_document", "pdf_frame"]
 
 _FONT_NAMES = {False: "/F0", True: "/F1"}
 # Drawn instead of a character the font lacks, as the layout measured it.
@@ -65,6 +65,17 @@ def pdf_document(
     painter = _Painter(figure, k)
     contents = [zlib.compress(painter.page(i).encode("ascii")) for i in indices]
     return _assemble(figure, k, contents, painter)
+
+
+def pdf_frame(figure: Figure, index: int, *, scale: float = 1.0) -> bytes:
+    """A one-page PDF of frame ``index``: what a folder of PDF frames holds.
+
+    >>> from convarith.figure.primitives import Figure, StaticLayer, Text
+    >>> page = pdf_frame(Figure(80, 40, (StaticLayer(()),), (1000, 1000)), 1)
+    >>> page.count(b"/Type /Page ")
+    1
+    """
+    return pdf_document(figure, [index], scale=scale)
 
 
 def _frame_numbers(figure: Figure, frames: Iterable[int] | None) -> list[int]:

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from convarith.cli.options import add_operation_arguments, operation_from_args
+from convarith.formats.registry import file_extensions, frame_format_names
 
 EXAMPLES = """\
 examples:
@@ -22,16 +23,25 @@ examples:
   convarith animate conv-transpose --input 2x2 --kernel 3 --view matrix --numerical -o matrix_t.pdf
   convarith animate conv-transpose --input 3x3 --kernel 3 --stride 2 --padding 1 --view compare -o same.gif
 
-The output's extension picks the format: .gif .webp .apng .mp4 .svg (animated)
-.pdf (a page per frame) .tex (TikZ); a path ending in / is a folder of frames
-NAME_00.png ... (--frame-format svg or pdf for vector frames).
 --input takes one size per axis, as for 'convarith shape': 5x5 is the original's
 2-D picture, 5 a 1-D strip. Colours are #rrggbb, #rgb or r,g,b."""
 
 
+def _formats_help() -> str:
+    """The formats, from the registry: a new format appears here by itself."""
+    from convarith.formats.registry import FORMATS
+
+    lines = [
+        "The output's extension picks the format; a path ending in / is a folder of",
+        "frames NAME_00.png ... (--frame-format svg or pdf for vector frames):",
+    ]
+    lines += [f"  {f.describe()}" for f in FORMATS if f.subject == "animation"]
+    return "\n".join(lines)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``convarith animate``."""
-    parser.epilog = EXAMPLES
+    parser.epilog = f"{EXAMPLES}\n\n{_formats_help()}"
     add_operation_arguments(parser)
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -39,11 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o",
         required=True,
         metavar="PATH",
-        help="file to write (.gif .webp .apng .mp4 .svg .pdf .tex) or folder/",
+        help=f"file to write ({' '.join(file_extensions())}) or folder/",
     )
     out.add_argument(
         "--frame-format",
-        choices=("png", "svg", "pdf"),
+        choices=frame_format_names(),
         default="png",
         help="format of the frames when writing a folder (default png)",
     )

@@ -57,7 +57,8 @@ def _bar(done: int, total: int, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Render the gallery and say what was done."""
     from convarith.core.errors import ConvArithError
-    from convarith.gallery.build import ALL, EXTRAS, ORIGINAL, build_gallery
+    from convarith.gallery.build import build_gallery
+    from convarith.gallery.catalogue import ALL, EXTRAS, ORIGINAL
 
     items = {"original": ORIGINAL, "extras": EXTRAS, None: ALL}[args.only]
     if args.list:

@@ -14,7 +14,9 @@ through :func:`convarith.files.atomic.atomic_output`.
 :func:`tee_frame_files`     the same, while passing the frames on
 ==========================  ============================================
 
-Each writer lives in its own module, imported on first use.
+Each writer lives in its own module, imported on first use.  Which writer a
+path needs is decided once, by the format registry
+(:mod:`convarith.formats.registry`), not here.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from __future__ import annotations
 from importlib import import_module
 
 __all__ = [
-    "ANIMATION_WRITERS",
-    "animation_writer",
     "require_ffmpeg",
     "tee_frame_files",
     "write_apng",
@@ -35,7 +35,6 @@ __all__ = [
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
 #: Public names served lazily: name -> module that defines it.
@@ -48,31 +47,6 @@ _LAZY = {
     "write_frame_files": "convarith.encoders.frame_files",
     "tee_frame_files": "convarith.encoders.frame_files",
 }
-
-#: Animation format -> name of its writer.
-ANIMATION_WRITERS = {
-    "gif": "write_gif",
-    "apng": "write_apng",
-    "webp": "write_webp",
-    "mp4": "write_mp4",
-}
-
-
-def animation_writer(format: str) -> Callable[..., Any]:
-    """The writer of an animation format (``gif``, ``apng``, ``webp``, ``mp4``).
-
-    Examples
-    --------
-    >>> animation_writer("gif").__name__
-    'write_gif'
-    """
-    from convarith.core.errors import ConvArithError
-
-    name = ANIMATION_WRITERS.get(format.lower())
-    if name is None:
-        raise ConvArithError(f"format={format!r} must be one of {', '.join(ANIMATION_WRITERS)}")
-    writer: Callable[..., Any] = getattr(import_module(_LAZY[name]), name)
-    return writer
 
 
 def __getattr__(name: str) -> Any:

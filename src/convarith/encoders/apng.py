@@ -30,7 +30,8 @@ from convarith.encoders._stream import (
     on_palette,
     palette_of,
 )
-from convarith.files.atomic import PathLike, atomic_output, check_writable
+from convarith.files.atomic import atomic_output
+from convarith.files.places import PathLike, check_file_place
 
 __all__ = ["ApngStream", "write_apng"]
 
@@ -170,7 +171,7 @@ def write_apng(
     2
     """
     checked = check_durations(durations)
-    target = check_writable(path)
+    target = check_file_place(path)
     with atomic_output(target) as temporary, open(temporary, "wb") as file:
         apng = ApngStream(file, len(checked), loop=loop)
         for frame, duration in zip(counted(frames, len(checked)), checked):

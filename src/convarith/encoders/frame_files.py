@@ -15,9 +15,11 @@ from pathlib import Path
 from PIL import Image
 
 from convarith.core.errors import ConvArithError
-from convarith.files.atomic import PathLike, atomic_output, check_writable, frame_file_names
+from convarith.files.atomic import atomic_output
+from convarith.files.names import frame_file_names
+from convarith.files.places import PathLike, check_file_place
 
-__all__ = ["FRAME_FORMATS", "frame_file_names", "tee_frame_files", "write_frame_files"]
+__all__ = ["FRAME_FORMATS", "tee_frame_files", "write_frame_files"]
 
 #: File suffix -> Pillow format for single frames.
 FRAME_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
@@ -85,7 +87,7 @@ def _prepare(
     if not folder.is_dir():
         raise ConvArithError(f"cannot write to {folder}: it is not an existing folder")
     names = frame_file_names(stem, count, ext)
-    check_writable(folder / names[0])
+    check_file_place(folder / names[0])
     return names, folder, image_format
 
 

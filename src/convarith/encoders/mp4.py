@@ -24,7 +24,8 @@ from PIL import Image
 
 from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import check_durations, check_size, counted
-from convarith.files.atomic import PathLike, atomic_output, check_writable
+from convarith.files.atomic import atomic_output
+from convarith.files.places import PathLike, check_file_place
 
 __all__ = ["MAX_FPS", "frame_repeats", "require_ffmpeg", "write_mp4"]
 
@@ -126,7 +127,7 @@ def write_mp4(
     if isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= 51:
         raise ConvArithError(f"crf={crf!r} must be a whole number from 0 to 51")
     checked = check_durations(durations)
-    target = check_writable(path)
+    target = check_file_place(path)
     rate, repeats = frame_repeats(checked)
     stream = iter(counted(frames, len(checked)))
     first = next(stream).convert("RGB")

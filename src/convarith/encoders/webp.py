@@ -16,7 +16,8 @@ from PIL import Image, features
 
 from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import check_durations, check_size, counted
-from convarith.files.atomic import PathLike, atomic_output, check_writable
+from convarith.files.atomic import atomic_output
+from convarith.files.places import PathLike, check_file_place
 
 __all__ = ["write_webp"]
 
@@ -111,7 +112,7 @@ def write_webp(
     if isinstance(effort, bool) or effort not in range(7):
         raise ConvArithError(f"effort={effort!r} must be a whole number from 0 to 6")
     checked = check_durations(durations)
-    target = check_writable(path)
+    target = check_file_place(path)
     with atomic_output(target) as temporary:
         stream = counted(frames, len(checked))
         sequence = _FrameSequence(stream, len(checked))

@@ -1,4 +1,4 @@
-"""Write a figure to a file (or a folder of frames), chosen by the path's extension.
+"""Write a figure to a file, or a folder of frames, in the format the path names.
 
 =========================  ===============================================
 path                       what is written
@@ -13,24 +13,37 @@ path                       what is written
 ``DIR/`` or a folder       ``DIR/NAME_00.png``, ... (or ``.svg`` / ``.pdf``)
 =========================  ===============================================
 
-Every file is written atomically: an interrupted render leaves nothing behind.
+Formats are chosen in :mod:`convarith.formats.registry`; everything about a
+request is checked by :func:`check_target` before any frame is drawn, and
+every file is written atomically: an interrupted render leaves nothing behind.
+
+>>> import tempfile, pathlib
+>>> from convarith.figure.primitives import Figure, StaticLayer
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> figure = Figure(20, 10, (StaticLayer(()),), (500, 500))
+>>> [p.name for p in save_figure(figure, folder / "a.svg")]
+['a.svg']
+>>> [p.name for p in save_figure(figure, f"{folder}/frames/", name="a", frame_format="pdf")]
+['a_00.pdf', 'a_01.pdf']
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from convarith.core.errors import ConvArithError
 from convarith.core.limits import check_scale
 from convarith.figure.primitives import Figure
+from convarith.files.atomic import atomic_output
+from convarith.files.names import frame_file_names
+from convarith.files.places import check_file_place, check_folder_place
+from convarith.formats.registry import Format, file_format, frame_format, require
 
-__all__ = ["FORMATS", "FRAME_FORMATS", "check_target", "save_figure"]
+__all__ = ["check_target", "is_folder_target", "save_figure", "write_outputs"]
 
-FORMATS = (".gif", ".webp", ".apng", ".png", ".mp4", ".svg", ".pdf", ".tex")
-FRAME_FORMATS = ("png", "svg", "pdf")
+Mode = Literal["P", "RGB"]
 
 
 def is_folder_target(path: str | os.PathLike[str]) -> bool:
@@ -39,8 +52,8 @@ def is_folder_target(path: str | os.PathLike[str]) -> bool:
     return text.endswith(("/", os.sep)) or Path(text).is_dir()
 
 
-def check_target(path: str | os.PathLike[str], frame_format: str = "png") -> str:
-    """Check an output path before any work; return its format (``".gif"``..., or ``"folder"``).
+def check_target(path: str | os.PathLike[str], frame_format_name: str = "png") -> Format:
+    """Check an output path before any work, and return the format it names.
 
     A path ending in a separator, or naming an existing folder (whatever its
     extension), is a folder of frames, created if missing; any other path is
@@ -49,62 +62,17 @@ def check_target(path: str | os.PathLike[str], frame_format: str = "png") -> str
     Raises
     ------
     ConvArithError
-        For an unknown extension, an unknown frame format, or a place that
-        cannot be written (missing or read-only folder).
+        For an unknown extension or frame format, a place that cannot be
+        written, or a format whose optional dependency is missing.
     """
-    if frame_format not in FRAME_FORMATS:
-        raise ConvArithError(
-            f"frame_format={frame_format!r} must be one of {', '.join(FRAME_FORMATS)}"
-        )
-    text = os.fspath(path)
-    if is_folder_target(text):
-        folder = Path(text)
-        parent = folder if folder.exists() else folder.parent
-        _check_writable(parent if str(parent) else Path("."), text)
-        if folder.exists() and not folder.is_dir():
-            raise ConvArithError(f"cannot write frames to {text}: it is a file, not a folder")
-        return "folder"
-    suffix = Path(text).suffix.lower()
-    if suffix not in FORMATS:
-        shown = suffix or "no extension"
-        raise ConvArithError(
-            f"output {text!r} has {shown}: use .gif, .webp, .apng, .png, .mp4, .svg, .pdf, .tex, "
-            "or a folder ending in / for one file per frame"
-        )
-    parent = Path(text).parent
-    if not parent.is_dir():
-        # A file goes into an existing folder (frame folders, by contrast, are created).
-        reason = (
-            f"{parent} is not a folder"
-            if parent.exists()
-            else f"the folder {parent} does not exist"
-        )
-        raise ConvArithError(f"cannot write to {text}: {reason}")
-    _check_writable(parent, text)
-    if suffix == ".mp4":
-        from convarith.encoders.mp4 import require_ffmpeg
-
-        require_ffmpeg()
-    return suffix
-
-
-def _check_writable(folder: Path, shown: str) -> None:
-    probe = folder
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise ConvArithError(f"cannot write to {shown}: {probe} is not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise ConvArithError(f"cannot write to {shown}: {probe} is not writable")
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    from convarith.files.atomic import atomic_output
-
-    with atomic_output(path) as temporary:
-        Path(temporary).write_bytes(data)
+    folder_format = frame_format(frame_format_name)
+    if is_folder_target(path):
+        check_folder_place(path)
+        return folder_format
+    fmt = file_format(path)
+    check_file_place(path)
+    require(fmt)
+    return fmt
 
 
 def save_figure(
@@ -125,7 +93,8 @@ def save_figure(
         The output file, or a folder (ending in ``/`` or existing) for one
         file per frame named ``NAME_00.png`` ...
     scale : float
-        Size multiplier (raster pixels per canvas unit; vector sizes scale too).
+        Size multiplier, 0.1 to 20 (raster pixels per canvas unit; vector
+        sizes scale too).
     name : str
         Stem of the frame files in a folder.
     frame_format : {"png", "svg", "pdf"}
@@ -137,61 +106,84 @@ def save_figure(
         The files written.
     """
     check_scale(scale)
-    kind = check_target(path, frame_format)
-    target = Path(path)
-    if kind == "folder":
-        target.mkdir(parents=True, exist_ok=True)
-        from convarith.files.atomic import frame_file_names
+    fmt = check_target(path, frame_format)
+    return write_outputs(figure, [(fmt, Path(path))], scale=scale, name=name)
 
-        names = frame_file_names(name, figure.frame_count, "." + frame_format)
-        written = [target / n for n in names]
-        if frame_format == "png":
-            from convarith.backends.raster import render_frames
-            from convarith.encoders import write_frame_files
 
-            write_frame_files(
-                render_frames(figure, scale=scale, mode="P"), target, name, ext=".png"
-            )
-        elif frame_format == "svg":
-            from convarith.backends.svg import frame_svg
+def write_outputs(
+    figure: Figure,
+    outputs: Sequence[tuple[Format, Path]],
+    *,
+    scale: float = 1.0,
+    name: str = "frame",
+) -> list[Path]:
+    """Write ``figure`` in several formats, drawing each kind of raster frame once.
 
-            for index, file in enumerate(written):
-                _write_bytes(file, frame_svg(figure, index, scale=scale).encode())
+    The targets must have been checked (:func:`check_target`, or the checks
+    of a front end that chose them).  Raster folders share the frames of a
+    stream of the same colour mode: the gallery's GIF and PNG frames are
+    rasterized once.
+
+    Returns
+    -------
+    list of Path
+        Every file written, in the order of ``outputs``.
+    """
+    scale = check_scale(scale)
+    written: dict[int, list[Path]] = {}
+    by_mode: dict[Mode, list[int]] = {}
+    for position, (fmt, target) in enumerate(outputs):
+        if fmt.mode is None:
+            written[position] = _write_vector(figure, fmt, target, scale, name)
         else:
-            from convarith.backends.pdf import pdf_document
-
-            for index, file in enumerate(written):
-                _write_bytes(file, pdf_document(figure, [index], scale=scale))
-        return written
-    if kind == ".svg":
-        from convarith.backends.svg import animated_svg
-
-        _write_bytes(target, animated_svg(figure, scale=scale).encode())
-    elif kind == ".pdf":
-        from convarith.backends.pdf import pdf_document
-
-        _write_bytes(target, pdf_document(figure, scale=scale))
-    elif kind == ".tex":
-        from convarith.backends.tikz import tikz_document
-
-        _write_bytes(target, tikz_document(figure, scale=scale).encode())
-    else:
-        _write_raster(figure, target, kind, scale)
-    return [target]
+            by_mode.setdefault(fmt.mode, []).append(position)
+    for mode, positions in by_mode.items():
+        chosen = {p: outputs[p] for p in positions}
+        written.update(_write_raster(figure, mode, chosen, scale, name))
+    return [path for position in range(len(outputs)) for path in written[position]]
 
 
-def _write_raster(figure: Figure, target: Path, kind: str, scale: float) -> None:
-    from convarith import encoders
+def _write_vector(figure: Figure, fmt: Format, target: Path, scale: float, name: str) -> list[Path]:
+    render = fmt.load()
+    if fmt.layout == "file":
+        _write_document(target, render(figure, scale=scale))
+        return [target]
+    target.mkdir(parents=True, exist_ok=True)
+    files = [target / n for n in frame_file_names(name, figure.frame_count, fmt.extension)]
+    for index, file in enumerate(files):
+        _write_document(file, render(figure, index, scale=scale))
+    return files
+
+
+def _write_document(path: Path, content: str | bytes) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    with atomic_output(path) as temporary:
+        Path(temporary).write_bytes(data)
+
+
+def _write_raster(
+    figure: Figure, mode: Mode, outputs: dict[int, tuple[Format, Path]], scale: float, name: str
+) -> dict[int, list[Path]]:
+    """Rasterize once for the outputs of one colour mode: folders tee the frames, a stream ends them."""
     from convarith.backends.raster import render_frames
 
-    mode: Literal["P", "RGB"] = "P" if kind == ".gif" else "RGB"
+    written: dict[int, list[Path]] = {}
     frames: Iterable[object] = render_frames(figure, scale=scale, mode=mode)
-    durations = figure.durations
-    if kind == ".gif":
-        encoders.write_gif(frames, durations, target, loop=figure.loop)
-    elif kind == ".webp":
-        encoders.write_webp(frames, durations, target, loop=figure.loop)
-    elif kind in (".apng", ".png"):
-        encoders.write_apng(frames, durations, target, loop=figure.loop)
-    else:
-        encoders.write_mp4(frames, durations, target, loop=figure.loop)
+    streams = []
+    for position, (fmt, target) in outputs.items():
+        if fmt.layout == "folder":
+            target.mkdir(parents=True, exist_ok=True)
+            frames = fmt.load()(frames, target, name, ext=fmt.extension)
+            names = frame_file_names(name, figure.frame_count, fmt.extension)
+            written[position] = [target / n for n in names]
+        else:
+            streams.append((position, fmt, target))
+    if not streams:
+        for _ in frames:  # the folders' writers write as the frames pass
+            pass
+    for position, fmt, target in streams:
+        fmt.load()(frames, figure.durations, target, loop=figure.loop)
+        written[position] = [target]
+        # A second stream of the same mode draws its own frames.
+        frames = render_frames(figure, scale=scale, mode=mode)
+    return written
