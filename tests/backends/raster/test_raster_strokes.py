@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convarith.backends.raster import render_frame
-from convarith.backends.raster_strokes import (
+from convarith.backends.raster.strokes import (
     dash_pieces,
     inset_polygon,
     stroke_outline,
