@@ -109,18 +109,32 @@ def parse_layer(text: str) -> dict[str, Any]:
     return layer
 
 
+def _layer_lines(path: str) -> list[str]:
+    """The layers of a file, one a line, ``#`` comments dropped; read with a bound."""
+    from convarith.core.limits import MAX_INPUT_FILE_BYTES
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_FILE_BYTES + 1)
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ConvArithError(f"--file {path!r} cannot be read: {reason}") from None
+    if len(data) > MAX_INPUT_FILE_BYTES:
+        raise ConvArithError(
+            f"--file {path!r} is larger than {MAX_INPUT_FILE_BYTES:,} bytes, the most a layer "
+            "file may hold"
+        )
+    return [line.split("#", 1)[0].strip() for line in text.splitlines()]
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the stack's table (or its JSON)."""
     from convarith.core.stack import analyze_stack
 
     texts = list(args.layers)
     if args.file:
-        try:
-            with open(args.file, encoding="utf-8") as handle:
-                texts += [line.split("#", 1)[0].strip() for line in handle]
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            raise ConvArithError(f"--file {args.file!r} cannot be read: {reason}") from None
+        texts += _layer_lines(args.file)
     layers = [parse_layer(t) for t in texts if t.strip()]
     if not layers:
         raise ConvArithError('no layers: give at least one, like "conv k=3 s=2" (see --help)')
