@@ -20,7 +20,12 @@ MODULES = sorted(
 DOCUMENTED = (
     "convarith",
     "convarith.core.arithmetic",
-    "convarith.core.analysis",
+    "convarith.core.equivalent",
+    "convarith.core.same_sizes",
+    "convarith.core.unread",
+    "convarith.core.target_padding",
+    "convarith.core.output_padding",
+    "convarith.core.text",
     "convarith.core.relations",
     "convarith.core.explain",
     "convarith.core.stack",

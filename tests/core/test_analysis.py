@@ -27,14 +27,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from convarith import ConvArithError
-from convarith.core.analysis import (
-    equivalent_direct_conv,
-    padding_for_output,
-    restoring_output_padding,
-    same_output_sizes,
-    unread_cells,
-)
+from convarith.core.equivalent import equivalent_direct_conv
+from convarith.core.output_padding import restoring_output_padding
 from convarith.core.relations import relationship
+from convarith.core.same_sizes import same_output_sizes
+from convarith.core.target_padding import padding_for_output
+from convarith.core.unread import unread_cells
 
 NDIMS = (1, 2, 3)
 _CONV = {1: torch.nn.Conv1d, 2: torch.nn.Conv2d, 3: torch.nn.Conv3d}

@@ -79,7 +79,9 @@ def test_an_unwritable_path_fails_before_any_frame(
         raise AssertionError("a frame was drawn")
         yield  # pragma: no cover
 
-    with pytest.raises(ConvArithError, match=r"^cannot write to .*: the folder .*missing does not exist$"):
+    with pytest.raises(
+        ConvArithError, match=r"^cannot write to .*: the folder .*missing does not exist$"
+    ):
         writer(frames(), [100], tmp_path / "missing" / f"a.{suffix}")
 
 

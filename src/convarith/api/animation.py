@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from convarith.core.arithmetic import per_axis_text
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_FRAMES
+from convarith.core.text import per_axis_text, shape_text
 from convarith.draw import THEMES, VIEWS, Style, draw
 from convarith.draw.views import AnyScene
 from convarith.figure.primitives import Figure
@@ -35,7 +35,7 @@ def default_name(sc: AnyScene, view: str = "arithmetic") -> str:
     pads = tuple(lo if lo == hi else f"{lo}-{hi}" for lo, hi in c.padding)
     parts = [
         c.op,
-        "x".join(map(str, c.input_shape)),
+        shape_text(c.input_shape),
         f"k{per_axis_text(c.kernel_size)}",
         f"s{per_axis_text(c.stride)}",
         f"p{per_axis_text(pads)}",
@@ -206,7 +206,7 @@ def animate(
     if len(sc.frames) > MAX_FRAMES:
         raise ConvArithError(
             f"{len(sc.frames)} frames (one per output cell of "
-            f"{'x'.join(map(str, sc.config.output_shape))}) is too many to watch (limit {MAX_FRAMES}); "
+            f"{shape_text(sc.config.output_shape)}) is too many to watch (limit {MAX_FRAMES}); "
             "use a smaller input or a larger stride"
         )
     return Animation(sc, view, chosen, name or default_name(sc, view))

@@ -57,6 +57,7 @@ def _bar(done: int, total: int, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Render the gallery and say what was done."""
     from convarith.core.errors import ConvArithError
+    from convarith.core.text import shape_text
     from convarith.gallery.build import build_gallery
     from convarith.gallery.catalogue import ALL, EXTRAS, ORIGINAL
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         for item in items:
             params = " ".join(f"{k}={v}" for k, v in item.params.items())
             print(
-                f"{item.name:45} {item.view:10} {item.op} {'x'.join(map(str, item.input_shape))} {params}"
+                f"{item.name:45} {item.view:10} {item.op} {shape_text(item.input_shape)} {params}"
             )
         return 0
     if args.jobs is not None and args.jobs < 1:

@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the scene (JSON, or one line per frame)."""
+    from convarith.core.text import shape_text
     from convarith.scene.build import scene
 
     op, shape, params = operation_from_args(args)
@@ -41,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(sc.to_dict(), separators=(",", ":")))
         return 0
     print(
-        f"{sc.op}: input {'x'.join(map(str, sc.input_shape))} -> output "
-        f"{'x'.join(map(str, sc.output_shape))}, grid {'x'.join(map(str, sc.grid_shape))}, "
+        f"{sc.op}: input {shape_text(sc.input_shape)} -> output "
+        f"{shape_text(sc.output_shape)}, grid {shape_text(sc.grid_shape)}, "
         f"{len(sc.frames)} frames"
     )
     for frame in sc.frames:

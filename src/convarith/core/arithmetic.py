@@ -21,7 +21,6 @@ from convarith.core.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from typing import Any
 
     from convarith.core.params import OpParams
@@ -31,7 +30,6 @@ __all__ = [
     "configure",
     "conv_output_size",
     "output_shape",
-    "per_axis_text",
     "pool_output_size",
     "same_tf_padding",
     "transposed_output_size",
@@ -213,15 +211,6 @@ def _too_big(a: AxisParams, i: int, where: str) -> str:
         f"{spans}{where} spans {a.k_eff} cells, more than the padded input of "
         f"{i + a.pad_lo + a.pad_hi} (input {i} + padding {a.pad_lo}+{a.pad_hi})"
     )
-
-
-def per_axis_text(values: Sequence[object], sep: str = "x") -> str:
-    """One value when every axis agrees, else the values joined: ``3`` or ``3x2``.
-
-    >>> per_axis_text((3, 3)), per_axis_text((3, 2), "×")
-    ('3', '3×2')
-    """
-    return str(values[0]) if len(set(values)) == 1 else sep.join(str(v) for v in values)
 
 
 def parsed_kernel(axes: tuple[AxisParams, ...]) -> int | tuple[int, ...]:

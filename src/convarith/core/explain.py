@@ -7,25 +7,22 @@ analyses into one :class:`Description`, which prints as plain text (what
 
 from __future__ import annotations
 
-from convarith.core.analysis import (
-    EquivalentConv,
-    equivalent_of,
-    output_padding_choices,
-    restoring_output_padding_of,
-    same_output_sizes_of,
-    unread_cells_of,
-)
-from convarith.core.arithmetic import Config, configure, per_axis_text
+from convarith.core.arithmetic import Config, configure
+from convarith.core.equivalent import EquivalentConv, equivalent_of
 from convarith.core.limits import MAX_SCAN_CELLS
+from convarith.core.output_padding import output_padding_choices, restoring_output_padding_of
 from convarith.core.params import axis_names
 from convarith.core.record import Record, replace
 from convarith.core.relations import Relationship, axis_relationship, ceil_drop
+from convarith.core.same_sizes import same_output_sizes_of
+from convarith.core.text import per_axis_text, shape_text
+from convarith.core.unread import unread_cells_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Description", "describe", "shape_text"]
+__all__ = ["Description", "describe"]
 
 _NAMES = {
     "conv": "convolution",
@@ -33,15 +30,6 @@ _NAMES = {
     "max_pool": "max pooling",
     "avg_pool": "average pooling",
 }
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """Write a shape the way the command line takes it.
-
-    >>> shape_text((32, 16))
-    '32x16'
-    """
-    return "x".join(str(n) for n in shape)
 
 
 def _formula(config: Config) -> str:
@@ -279,7 +267,7 @@ def _notes(d: Description) -> tuple[str, ...]:
         )
     if d.restoring_output_padding is not None and all(lo == hi for lo, hi in c.padding):
         a = d.restoring_output_padding
-        shown = a[0] if len(set(a)) == 1 else "x".join(str(v) for v in a)
+        shown = per_axis_text(a)
         notes.append(
             f"A transposed convolution with the same parameters and output_padding={shown} maps "
             f"{shape_text(c.output_shape)} back to {shape_text(c.input_shape)}."

@@ -15,11 +15,11 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from convarith.core.arithmetic import Config, configure, per_axis_text
+from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
-from convarith.core.explain import shape_text
 from convarith.core.params import AxisParams, canonical_op, parse_shape
 from convarith.core.record import Record
+from convarith.core.text import per_axis_text, shape_text
 
 __all__ = ["Layer", "LayerReport", "StackReport", "analyze_stack"]
 
@@ -127,7 +127,7 @@ class StackReport(Record):
                     _short_params(r),
                     _with_channels(r.out_channels, r.output_shape),
                     shape_text(r.receptive_field),
-                    "x".join(str(j) for j in r.jump) if len(set(r.jump)) > 1 else str(r.jump[0]),
+                    per_axis_text(r.jump),
                 )
             )
         widths = [max(len(row[n]) for row in (head, *rows)) for n in range(len(head))]
@@ -149,7 +149,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _with_channels(channels: int | None, shape: tuple[int, ...]) -> str:
-    return shape_text(shape) if channels is None else f"{channels}x{shape_text(shape)}"
+    return shape_text(shape if channels is None else (channels, *shape))
 
 
 def _short_params(r: LayerReport) -> str:

@@ -9,7 +9,7 @@ finished and frames the two equal outputs.
 
 from __future__ import annotations
 
-from convarith.draw.labels import size_text
+from convarith.core.text import shape_text
 from convarith.draw.numerical_view import format_value
 from convarith.draw.panels import Panel, bounds, index2, nested, row_of_panels, shape2, shift
 from convarith.draw.scatter_view import (
@@ -49,10 +49,10 @@ class _Gather:
         self.height = row_of_panels([self.grid, self.out], [2.0], top=1.6)
 
     def grid_title(self) -> str:
-        return f"stretched, padded input {size_text(self.sc.gather.grid_shape)}"
+        return f"stretched, padded input {shape_text(self.sc.gather.grid_shape, '×')}"
 
     def out_title(self) -> str:
-        return f"transposed conv output {size_text(self.sc.gather.output_shape)}"
+        return f"transposed conv output {shape_text(self.sc.gather.output_shape, '×')}"
 
     def static(self) -> list[Primitive]:
         st, g = self.style, self.sc.gather

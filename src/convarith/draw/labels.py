@@ -8,9 +8,10 @@ whose input and output they are.
 
 from __future__ import annotations
 
-from convarith.core.arithmetic import Config, per_axis_text
+from convarith.core.arithmetic import Config
+from convarith.core.text import per_axis_text, shape_text
 
-__all__ = ["caption_lines", "input_label", "output_label", "size_text", "title"]
+__all__ = ["caption_lines", "input_label", "output_label", "title"]
 
 _OPS = {
     "conv": "convolution",
@@ -20,22 +21,13 @@ _OPS = {
 }
 
 
-def size_text(shape: tuple[int, ...]) -> str:
-    """``5×5`` (multiplication sign, as in the guide).
-
-    >>> size_text((5, 3))
-    '5×3'
-    """
-    return "×".join(str(n) for n in shape)
-
-
 def _padded(config: Config) -> bool:
     return any(lo or hi for lo, hi in config.padding)
 
 
 def input_label(config: Config, grid_shape: tuple[int, ...]) -> tuple[str, str | None]:
     """The input map's label and an optional second line explaining its dashed cells."""
-    size = size_text(config.input_shape)
+    size = shape_text(config.input_shape, "×")
     if config.transposed:
         # The equivalent direct convolution's zeros per side (negative: cropped).
         sides = [
@@ -61,7 +53,7 @@ def input_label(config: Config, grid_shape: tuple[int, ...]) -> tuple[str, str |
             fill = (
                 "zeros, counted in the mean" if config.count_include_pad else "left out of the mean"
             )
-        notes.append(f"padded to {size_text(padded_shape)} (dashed: {fill})")
+        notes.append(f"padded to {shape_text(padded_shape, '×')} (dashed: {fill})")
     if any(g > p for g, p in zip(grid_shape, padded_shape)):
         notes.append("dashed past the edge: only ceil_mode's last window")
     return f"input {size}", "; ".join(notes) or None
@@ -69,7 +61,7 @@ def input_label(config: Config, grid_shape: tuple[int, ...]) -> tuple[str, str |
 
 def output_label(config: Config) -> str:
     """The output map's label."""
-    size = size_text(config.output_shape)
+    size = shape_text(config.output_shape, "×")
     if config.transposed:
         return f"transposed conv output {size}"
     if config.pooling:
@@ -96,7 +88,7 @@ def _params(config: Config) -> list[str]:
 def title(config: Config) -> str:
     """One line naming the operation, its sizes and parameters."""
     return (
-        f"{_OPS[config.op]} {size_text(config.input_shape)} → {size_text(config.output_shape)}, "
+        f"{_OPS[config.op]} {shape_text(config.input_shape, '×')} → {shape_text(config.output_shape, '×')}, "
         + ", ".join(_params(config))
     )
 
@@ -104,7 +96,7 @@ def title(config: Config) -> str:
 def caption_lines(config: Config) -> list[str]:
     """The caption: the parameters, and for a transposed convolution how it is drawn."""
     lines = [
-        f"{_OPS[config.op]}: {size_text(config.input_shape)} → {size_text(config.output_shape)}",
+        f"{_OPS[config.op]}: {shape_text(config.input_shape, '×')} → {shape_text(config.output_shape, '×')}",
         ", ".join(_params(config)),
     ]
     if config.transposed:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convarith.draw.labels import size_text
+from convarith.core.text import shape_text
 from convarith.draw.numerical_view import format_value
 from convarith.draw.panels import Panel, bounds, caption, shape2, shift, sign
 from convarith.draw.style import Style
@@ -86,9 +86,9 @@ class _Layout:
         x, y, _ = self.names()
         what = "transposed conv " if self.ms.transposed else ""
         return [
-            f"{what}input {x}: {size_text(c.input_shape)}",
-            f"{what}output {y}: {size_text(c.output_shape)}",
-            f"kernel {size_text(c.kernel_size)}",
+            f"{what}input {x}: {shape_text(c.input_shape, '×')}",
+            f"{what}output {y}: {shape_text(c.output_shape, '×')}",
+            f"kernel {shape_text(c.kernel_size, '×')}",
         ]
 
     def texts(self) -> list[Text]:
@@ -105,9 +105,7 @@ class _Layout:
                 self.out.label(titles[1], st, size, bold=True, below=False),
                 self.ker.label(titles[2], st, size, bold=True, below=False),
                 self.vec_in.label(f"{x}, flattened row by row", st, size, below=False),
-                self.mat.label(
-                    f"{m}: {ms.matrix.shape[0]}×{ms.matrix.shape[1]}", st, size, bold=True
-                ),
+                self.mat.label(f"{m}: {shape_text(ms.matrix.shape, '×')}", st, size, bold=True),
                 self.mat.label(f"{y} = {m} {x}{note}", st, size, line=1),
             ]
         if st.caption:

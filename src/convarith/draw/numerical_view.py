@@ -16,9 +16,8 @@ from convarith.core.errors import ConvArithError
 from convarith.draw.geometry import Box, overlap, text_box, union
 from convarith.draw.labels import caption_lines, input_label, output_label
 from convarith.draw.layers import classic_layers
-from convarith.draw.panels import index2, nested, shape2
+from convarith.draw.panels import fit_size, index2, nested, shape2
 from convarith.draw.style import Style
-from convarith.figure.fonts import text_width
 from convarith.figure.primitives import (
     FigureLayer,
     Point,
@@ -43,12 +42,6 @@ def format_value(value: float) -> str:
         return {float("inf"): "∞", float("-inf"): "−∞"}.get(value, "NaN")
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
-
-
-def _fit(text: str, size: float, room: float) -> float:
-    """The font size at most ``size`` at which ``text`` fits in ``room`` units."""
-    width = text_width(text, size)
-    return size if width <= room else size * room / width
 
 
 class _Flat:
@@ -157,7 +150,7 @@ def _input_layer(f: _Flat) -> StaticLayer:
                     Text(
                         f.point(c + 0.5, r + 0.5),
                         text,
-                        _fit(text, size, 0.8 * f.cell),
+                        fit_size(text, size, 0.8 * f.cell),
                         st.value_color,
                     )
                 )
@@ -187,7 +180,7 @@ def _window(f: _Flat, frame: Frame) -> tuple[Primitive, ...]:
                 Text(
                     f.point(c + 0.8, r + 0.78),
                     text,
-                    _fit(text, size, 0.35 * f.cell),
+                    fit_size(text, size, 0.35 * f.cell),
                     st.value_color,
                 )
             )
@@ -217,7 +210,7 @@ def _output_layer(f: _Flat) -> StaticLayer:
                 Text(
                     f.point(f.out_x + c + 0.5, f.out_y + r + 0.5),
                     text,
-                    _fit(text, size, 0.85 * f.cell),
+                    fit_size(text, size, 0.85 * f.cell),
                     st.value_color,
                 )
             )

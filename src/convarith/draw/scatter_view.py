@@ -10,7 +10,7 @@ PyTorch's ``conv_transpose`` computes.
 
 from __future__ import annotations
 
-from convarith.draw.labels import size_text
+from convarith.core.text import shape_text
 from convarith.draw.numerical_view import format_value
 from convarith.draw.panels import (
     Panel,
@@ -70,17 +70,15 @@ class ScatterLayout:
         notes = []
         if cropped:
             notes.append(
-                f"inside the full result {size_text(sc.full_shape)}: padding cuts the dashed border"
+                f"inside the full result {shape_text(sc.full_shape, '×')}: padding cuts the dashed border"
             )
         if any(a.stride > 1 for a in c.axes):
-            notes.append(
-                "blocks land every " + "×".join(str(s) for s in c.stride) + " cells (the stride)"
-            )
+            notes.append("blocks land every " + shape_text(c.stride, "×") + " cells (the stride)")
         # The output is named first; when padding crops, the note says what the dashed border is.
-        full = f"transposed conv output {size_text(c.output_shape)}"
+        full = f"transposed conv output {shape_text(c.output_shape, '×')}"
         return [
-            (f"transposed conv input {size_text(c.input_shape)}", []),
-            (f"kernel {size_text(c.kernel_size)}", []),
+            (f"transposed conv input {shape_text(c.input_shape, '×')}", []),
+            (f"kernel {shape_text(c.kernel_size, '×')}", []),
             ("cell × kernel", []),
             (full, notes),
         ]

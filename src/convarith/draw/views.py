@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from convarith.core.errors import ConvArithError
+from convarith.core.text import shape_text
 from convarith.draw.labels import title
+from convarith.draw.panels import shape2
 from convarith.draw.style import Style
 from convarith.figure.primitives import Figure, FigureLayer
 from convarith.scene.matrix import MatrixScene
@@ -32,18 +34,14 @@ DEFAULT_MIN_CELL = 22.0
 DEFAULT_CELL = 30.0
 
 
-def _rows_cols(shape: tuple[int, ...]) -> tuple[int, int]:
-    return (1, shape[0]) if len(shape) == 1 else (shape[0], shape[1])
-
-
 def _extent_cells(scene: AnyScene, view: str) -> float:
     """The figure's width in cells (without labels), per view."""
     c = scene.config
     if isinstance(scene, MatrixScene):
         maps = max(
-            _rows_cols(c.input_shape)[1],
-            _rows_cols(c.output_shape)[1],
-            _rows_cols(c.kernel_size)[1],
+            shape2(c.input_shape)[1],
+            shape2(c.output_shape)[1],
+            shape2(c.kernel_size)[1],
         )
         return float(maps + 5 + scene.matrix.shape[1])
     if isinstance(scene, ScatterScene):
@@ -54,7 +52,7 @@ def _extent_cells(scene: AnyScene, view: str) -> float:
             gather = scene.gather.grid_shape[-1] + 1 + c.output_shape[-1]
             return max(scatter, gather)
         return scatter
-    rows, cols = _rows_cols(scene.grid_shape)
+    rows, cols = shape2(scene.grid_shape)
     if view == "numerical":
         return cols + 1 + c.output_shape[-1]
     return cols + 0.7 * rows
@@ -76,7 +74,7 @@ def cell_size(scene: AnyScene, view: str, style: Style) -> float:
     fitted = min(DEFAULT_CELL, target / cells)
     if fitted < smallest:
         raise ConvArithError(
-            f"input {'x'.join(map(str, scene.config.input_shape))} is too large for a legible {view} "
+            f"input {shape_text(scene.config.input_shape)} is too large for a legible {view} "
             f"view: its cells would be {fitted:.0f} px wide (at least {smallest:.0f} needed); use a "
             f"smaller input (the figure has room for about {int(target / smallest)} cells across) "
             "or set a cell size"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from convarith.core.analysis import equivalent_axis
 from convarith.core.arithmetic import Config, configure
+from convarith.core.equivalent import equivalent_axis
 from convarith.core.errors import ConvArithError
 from convarith.scene.model import Frame, GridAxis, Scene, Tap
 

@@ -22,6 +22,7 @@ import numpy as np
 from convarith.core.arithmetic import Config
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_MATRIX_SIDE
+from convarith.core.text import shape_text
 from convarith.scene.build import scene
 from convarith.scene.model import Scene
 
@@ -115,9 +116,9 @@ def matrix_scene(
     cols = int(np.prod(config.input_shape))
     if max(rows, cols) > MAX_MATRIX_SIDE:
         side = int(MAX_MATRIX_SIDE ** (1 / len(config.input_shape)))
-        largest = "x".join([str(side)] * len(config.input_shape))
+        largest = shape_text((side,) * len(config.input_shape))
         raise ConvArithError(
-            f"the matrix for input {'x'.join(map(str, config.input_shape))} is {rows}x{cols}: too large "
+            f"the matrix for input {shape_text(config.input_shape)} is {shape_text((rows, cols))}: too large "
             f"to draw legibly (at most {MAX_MATRIX_SIDE} rows and columns, about a {largest} input and output)"
         )
     assert gather.values is not None
