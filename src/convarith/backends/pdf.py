@@ -17,9 +17,10 @@ import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
-from convarith.backends.vector import POINTS_PER_UNIT, check_frame, dash_pattern, number
+from convarith.backends.vector import POINTS_PER_UNIT, dash_pattern, number
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import check_scale
+from convarith.figure.checks import check_durations, check_frame
 from convarith.figure.fonts import metrics
 from convarith.figure.primitives import Color, Figure, Polygon, Polyline, Primitive, Text
 
@@ -79,8 +80,7 @@ def pdf_frame(figure: Figure, index: int, *, scale: float = 1.0) -> bytes:
 
 
 def _frame_numbers(figure: Figure, frames: Iterable[int] | None) -> list[int]:
-    if figure.frame_count == 0:
-        raise ConvArithError("durations=() must hold at least one frame: a PDF needs a page")
+    check_durations(figure.durations)  # a PDF needs a page
     if frames is None:
         return list(range(figure.frame_count))
     if isinstance(frames, (str, bytes)):

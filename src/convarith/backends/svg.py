@@ -14,12 +14,11 @@ import base64
 from functools import lru_cache
 
 from convarith.backends.vector import (
-    check_durations,
-    check_frame,
     dash_pattern,
     number,
 )
 from convarith.core.limits import check_scale
+from convarith.figure.checks import check_durations, check_frame
 from convarith.figure.fonts import font_path, metrics
 from convarith.figure.primitives import (
     Color,
@@ -109,7 +108,7 @@ def animated_svg(figure: Figure, *, scale: float = 1.0, embed_font: bool = True)
 
     """
     scale = check_scale(scale)
-    check_durations(figure)
+    check_durations(figure.durations)
     timing = _Timing(figure.durations, figure.loop)
     body: list[str] = []
     used: list[Primitive] = []

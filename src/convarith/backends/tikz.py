@@ -15,8 +15,8 @@ from __future__ import annotations
 import unicodedata
 
 from convarith.backends.vector import POINTS_PER_UNIT, dash_pattern, number
-from convarith.core.errors import ConvArithError
 from convarith.core.limits import check_scale
+from convarith.figure.checks import check_durations
 from convarith.figure.fonts import metrics
 from convarith.figure.primitives import Color, Figure, Polygon, Primitive, Text
 
@@ -201,8 +201,7 @@ def tikz_document(figure: Figure, *, scale: float = 1.0) -> str:
 
     """
     scale = check_scale(scale)
-    if figure.frame_count == 0:
-        raise ConvArithError("durations=() must hold at least one frame: a document needs a page")
+    check_durations(figure.durations)  # a document needs a page
     writer = _Writer(figure, POINTS_PER_UNIT * scale)
     pictures = [writer.picture(i) for i in range(figure.frame_count)]
     return "\n".join([*writer.preamble(), r"\begin{document}", *pictures, r"\end{document}", ""])

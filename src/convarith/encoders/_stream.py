@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from PIL import Image, ImageChops
 
@@ -17,7 +17,6 @@ from convarith.pixels.palette import (
 __all__ = [
     "carrier_of",
     "changed_box",
-    "check_durations",
     "check_size",
     "counted",
     "on_palette",
@@ -25,25 +24,6 @@ __all__ = [
 ]
 
 Box = tuple[int, int, int, int]
-
-
-def check_durations(durations: Sequence[int]) -> list[int]:
-    """Return ``durations`` as a list, or raise unless each is a whole number of ms >= 1.
-
-    Examples
-    --------
-    >>> check_durations((1000, 2000))
-    [1000, 2000]
-    """
-    checked = list(durations)
-    if not checked:
-        raise ConvArithError("durations=() must hold one duration per frame, at least one")
-    for i, duration in enumerate(checked):
-        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
-            raise ConvArithError(
-                f"durations[{i}]={duration!r} must be a whole number of ms, at least 1"
-            )
-    return checked
 
 
 def counted(frames: Iterable[Image.Image], count: int) -> Iterator[Image.Image]:

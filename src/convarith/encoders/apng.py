@@ -24,12 +24,12 @@ from convarith.core.errors import ConvArithError
 from convarith.encoders._stream import (
     carrier_of,
     changed_box,
-    check_durations,
     check_size,
     counted,
     on_palette,
     palette_of,
 )
+from convarith.figure.checks import check_durations
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
 

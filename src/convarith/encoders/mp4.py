@@ -23,7 +23,8 @@ from typing import IO
 from PIL import Image
 
 from convarith.core.errors import ConvArithError
-from convarith.encoders._stream import check_durations, check_size, counted
+from convarith.encoders._stream import check_size, counted
+from convarith.figure.checks import check_durations
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
 

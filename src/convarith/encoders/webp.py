@@ -15,7 +15,8 @@ from pathlib import Path
 from PIL import Image, features
 
 from convarith.core.errors import ConvArithError
-from convarith.encoders._stream import check_durations, check_size, counted
+from convarith.encoders._stream import check_size, counted
+from convarith.figure.checks import check_durations
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
 

@@ -155,7 +155,7 @@ def test_bad_arguments_raise_one_line_errors(classic: Figure) -> None:
         render_frames(classic, mode="RGBA")  # type: ignore[arg-type]
     with pytest.raises(ConvArithError, match=r"^scale=0 must be a number between 0.1 and 20$"):
         render_frames(classic, scale=0)
-    with pytest.raises(ConvArithError, match=r"^index=9 must be from 0 to 8"):
+    with pytest.raises(ConvArithError, match=r"^index=9 must be a frame number from 0 to 8"):
         Rasterizer(classic).frame(9)
     with pytest.raises(ConvArithError, match="more than"):
         Rasterizer(classic, scale=20)  # 7940x9596 px

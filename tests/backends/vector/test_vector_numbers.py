@@ -9,8 +9,9 @@ import pytest
 from convarith.backends.pdf import pdf_document
 from convarith.backends.svg import frame_svg
 from convarith.backends.tikz import tikz_document
-from convarith.backends.vector import check_frame, number
+from convarith.backends.vector import number
 from convarith.core.errors import ConvArithError
+from convarith.figure.checks import check_frame
 from convarith.figure.primitives import Figure, Polyline, StaticLayer
 
 

@@ -38,6 +38,7 @@ from convarith.backends.raster.ops import Op
 from convarith.backends.raster.paint import composite, layered, paint
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_RASTER_PIXELS, MAX_SUPERSAMPLED_PIXELS, check_scale
+from convarith.figure.checks import check_frame
 from convarith.figure.primitives import (
     Color,
     DynamicLayer,
@@ -123,6 +124,7 @@ class Rasterizer:
             factor -= 1
         self.supersample = factor
         self.frame_count = figure.frame_count
+        self._figure = figure
         self._unit = scale * factor  # supersampled pixels per canvas unit
         self._background: Color = figure.background or (255, 255, 255)
 
@@ -225,21 +227,12 @@ class Rasterizer:
         >>> print(Rasterizer(Figure(3, 2, (), (100,))).dirty_box(0))
         None
         """
-        self._check_index(index)
+        check_frame(self._figure, index)
         boxes = [self._box(self._frame_ops([layer], index)) for layer in self._head]
         for item in self._rest:
             if isinstance(item, list):
                 boxes.append(self._box(self._frame_ops(item, index)))
         return union(boxes)
-
-    def _check_index(self, index: int) -> None:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise ConvArithError(f"index={index!r} must be a whole number")
-        if not 0 <= index < self.frame_count:
-            raise ConvArithError(
-                f"index={index} must be from 0 to {self.frame_count - 1} "
-                f"(the figure has {self.frame_count} frames)"
-            )
 
     def _frame_ops(self, layers: Sequence[DynamicLayer], index: int) -> list[Op]:
         ops: list[Op] = []
@@ -302,7 +295,7 @@ class Rasterizer:
         >>> Rasterizer(Figure(3, 2, (), (100,))).frame(0, "P").mode
         'P'
         """
-        self._check_index(index)
+        check_frame(self._figure, index)
         check_mode(mode)
         if mode == "P":
             palette = self.palette
