@@ -74,7 +74,7 @@ def metrics(font: TTFont) -> dict[str, object]:
 
 
 def main(source_dir: str) -> None:
-    out = Path(__file__).resolve().parent.parent / "src" / "convarith" / "fonts"
+    out = Path(__file__).resolve().parent.parent / "src" / "convarith" / "figure" / "fonts"
     options = subset.Options()
     options.layout_features = ["kern", "liga"]
     options.name_IDs = ["*"]
