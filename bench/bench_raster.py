@@ -1,6 +1,6 @@
 """Cost of the raster backend and of each encoder, per frame; memory of a long GIF.
 
-Figures come from ``tests/backends/raster/raster_figures.py``: the guide's
+Figures come from ``tests/support/raster_figures.py``: the guide's
 "padding, strides" (9 frames, about 400x480 px) and a 64x64 input with a 3x3
 kernel (3,844 frames, about 910x1290 px).  Reported: setup and per-frame
 medians of rendering ("P" and "RGB"), GIF, PNG frame files, APNG, WebP and
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "backends" / "raster"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from raster_figures import classic_figure, large, padding_strides  # noqa: E402
 
@@ -192,7 +192,7 @@ def bench_large(runs: int) -> None:
         for times in (1, 2):
             path = str(Path(folder) / f"large{times}.gif")
             code = _LARGE_GIF.format(
-                figures=str(ROOT / "tests" / "backends" / "raster"), times=times, path=path
+                figures=str(ROOT / "tests" / "support"), times=times, path=path
             )
             inner, walls = [], []
             for _ in range(runs):

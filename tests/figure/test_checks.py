@@ -13,6 +13,7 @@ from convarith.backends.raster import render_frame, render_frames
 from convarith.backends.svg import animated_svg, frame_svg
 from convarith.backends.tikz import tikz_document
 from convarith.encoders import write_apng, write_gif, write_webp
+from convarith.figure.checks import check_frame
 from convarith.figure.primitives import Figure, Polygon, StaticLayer
 
 SQUARE = Polygon(((0, 0), (8, 0), (8, 8), (0, 8)), fill=(0, 0, 200))
@@ -60,3 +61,12 @@ def test_frame_numbers_are_checked_alike(
         ConvArithError, match=r"must be a frame number from 0 to 1 \(the figure has 2 frames\)$"
     ):
         render(_figure((100, 100)), index)  # type: ignore[arg-type]
+
+
+def test_check_frame_names_the_parameter_and_the_range() -> None:
+    figure = Figure(1, 1, (), (10, 10, 10))
+    assert check_frame(figure, 2) == 2
+    with pytest.raises(ConvArithError, match=r"^frames\[1\]=3 must be a frame number from 0 to 2 "):
+        check_frame(figure, 3, name="frames[1]")
+    with pytest.raises(ConvArithError, match=r"^index=1.0 must be"):
+        check_frame(figure, 1.0)  # type: ignore[arg-type]

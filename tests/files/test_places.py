@@ -59,3 +59,16 @@ def test_the_probe_leaves_nothing(tmp_path: Path) -> None:
         check_file_place(tmp_path / "a.gif")
         check_folder_place(tmp_path / "frames")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_writable_names_the_reason(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    with pytest.raises(
+        ConvArithError, match=r"^cannot write to .*file/a\.gif: .* is not a folder$"
+    ):
+        check_file_place(a_file / "a.gif")
+    with pytest.raises(ConvArithError, match=r"^cannot write to .*: it is a directory$"):
+        check_file_place(tmp_path)
+    assert check_file_place(tmp_path / "ok.gif") == tmp_path / "ok.gif"
+    assert list(tmp_path.iterdir()) == [a_file]  # the probe is gone

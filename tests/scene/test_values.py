@@ -1,0 +1,194 @@
+"""Numerical scenes: seeded integers in the original's ranges, and PyTorch's output on them.
+
+The output printed in a numerical scene must be what ``torch.nn.functional``
+computes on the scene's own input and weights (in float64), for every op and
+dimensionality, with padding, stride, dilation, ceil_mode and the average
+pooling options.  The numbers drawn on the grid must reproduce that output
+through the frames' taps, so what a figure shows adds up.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convarith.scene.build import scene
+from support.core_torch import OPS, POOLS, config, pool_config, run
+
+NDIMS = (1, 2, 3)
+EXAMPLES = {1: 40, 2: 30, 3: 10}
+
+
+def torch_output(op: str, values: Any, params: dict[str, Any]) -> np.ndarray:
+    x = torch.tensor(values.input, dtype=torch.float64)[None, None]
+    w = (
+        None
+        if values.weights is None
+        else torch.tensor(values.weights, dtype=torch.float64)[None, None]
+    )
+    return run(op, x, w, params)[0, 0].numpy()
+
+
+def check_values(op: str, shape: tuple[int, ...], params: dict[str, Any], seed: int) -> None:
+    s = scene(op, shape, numerical=True, seed=seed, **params)
+    v = s.values
+    assert v is not None
+    x = np.array(v.input)
+    assert x.shape == shape and x.dtype.kind == "i"
+    assert x.min() >= 0 and x.max() <= 3
+    if op in POOLS:
+        assert v.weights is None
+    else:
+        w = np.array(v.weights)
+        assert w.shape == s.config.kernel_size and w.dtype.kind == "i"
+        assert w.min() >= 0 and w.max() <= 2
+    expected = torch_output(op, v, params)
+    got = np.array(v.output, dtype=np.float64)
+    assert got.shape == expected.shape == s.output_shape
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    check_grid_reproduces_output(s, got)
+    # The JSON carries the same numbers (-inf, from a max-pool window over padding
+    # alone, as null: strict JSON has no infinity) and the seed.
+    data = json.loads(json.dumps(s.to_dict(), allow_nan=False))
+    assert data["values"]["input"] == v.input
+    assert data["values"]["output"] == as_json(v.output)
+
+
+def as_json(values: Any) -> Any:
+    """Nested values with infinities as None, the way to_dict writes them."""
+    if isinstance(values, list):
+        return [as_json(x) for x in values]
+    return None if isinstance(values, float) and not np.isfinite(values) else values
+
+
+def check_grid_reproduces_output(s: Any, out: np.ndarray) -> None:
+    """Each frame's taps over the drawn grid give its output (conv, conv_transpose, max_pool)."""
+    if s.op == "avg_pool":  # the divisor rules are not the scene's business
+        return
+    grid = np.array(s.values.grid, dtype=object)
+    w = None if s.values.weights is None else np.array(s.values.weights)
+    for frame in s.frames:
+        shown = [grid[t.grid] for t in frame.taps]
+        if s.op == "max_pool":
+            # Padding is minus infinity: a window over padding only gives -inf (as PyTorch).
+            value = max((g for g in shown if g is not None), default=-np.inf)
+        else:
+            value = sum(g * w[t.kernel] for g, t in zip(shown, frame.taps))
+        assert value == out[frame.output], f"frame {frame.output}"
+
+
+@pytest.mark.parametrize("ndim", NDIMS)
+@pytest.mark.parametrize("op", OPS)
+def test_output_is_torch_on_the_scene_values(op, ndim):
+    @settings(max_examples=EXAMPLES[ndim], deadline=None)
+    @given(cfg=config(op, ndim), seed=st.integers(0, 2**31))
+    def check(cfg, seed):
+        check_values(op, *cfg, seed)
+
+    check()
+
+
+@pytest.mark.parametrize("ndim", NDIMS)
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 1000))
+def test_avg_pool_options_match_torch(ndim, data, seed):
+    """count_include_pad and divisor_override, with padding and ceil_mode."""
+    shape, params = data.draw(pool_config("avg_pool", ndim, avg_options=True))
+    check_values("avg_pool", shape, params, seed)
+
+
+@pytest.mark.parametrize(
+    ("op", "shape", "params"),
+    [
+        ("conv", (5, 5), {"kernel_size": 3}),
+        ("conv", (5, 5), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("conv", (7,), {"kernel_size": 3, "dilation": 2, "padding": ((2, 0),)}),
+        ("conv", (6, 5), {"kernel_size": 3, "stride": 2, "padding": "same_tf"}),
+        (
+            "conv_transpose",
+            (3, 3),
+            {"kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
+        ),
+        ("conv_transpose", (4,), {"kernel_size": 2, "stride": 3, "padding": 3}),
+        ("avg_pool", (5, 5), {"kernel_size": 3, "stride": 1}),
+        (
+            "avg_pool",
+            (6,),
+            {
+                "kernel_size": 3,
+                "stride": 2,
+                "padding": 1,
+                "ceil_mode": True,
+                "count_include_pad": False,
+            },
+        ),
+        ("avg_pool", (5, 5), {"kernel_size": 2, "padding": 1, "divisor_override": 3}),
+        ("max_pool", (5, 5), {"kernel_size": 3, "stride": 1}),
+        (
+            "max_pool",
+            (7,),
+            {"kernel_size": 2, "stride": 3, "dilation": 2, "padding": 1, "ceil_mode": True},
+        ),
+    ],
+)
+def test_named_configurations(op, shape, params):
+    for seed in (0, 1, 12345):
+        check_values(op, shape, params, seed)
+
+
+def test_same_seed_same_values_other_seed_other_values():
+    def values(seed: int | None, **extra: Any) -> tuple[Any, Any]:
+        v = scene(
+            "conv",
+            (5, 5),
+            numerical=True,
+            kernel_size=3,
+            **({} if seed is None else {"seed": seed}),
+            **extra,
+        ).values
+        return v.input, v.weights
+
+    assert values(7) == values(7)
+    assert values(7) != values(8)
+    assert values(None) == values(0)  # the default seed is 0
+
+
+def test_ranges_are_the_originals():
+    """Inputs use all of 0..3 and weights all of 0..2 (large enough samples, fixed seeds)."""
+    xs, ws = set(), set()
+    for seed in range(5):
+        v = scene("conv", (7, 7), numerical=True, seed=seed, kernel_size=3).values
+        xs |= set(np.array(v.input).ravel().tolist())
+        ws |= set(np.array(v.weights).ravel().tolist())
+    assert xs == {0, 1, 2, 3}
+    assert ws == {0, 1, 2}
+
+
+def test_non_numerical_scene_has_no_values():
+    s = scene("conv", (4,), kernel_size=3)
+    assert s.values is None
+    assert "values" not in s.to_dict()
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_pooling_has_no_weights_and_same_seed_same_numbers(op):
+    params: dict[str, Any] = {"kernel_size": 2}
+    a = scene(op, (4, 4), numerical=True, seed=5, **params).values
+    b = scene(op, (4, 4), numerical=True, seed=5, **params).values
+    c = scene(op, (4, 4), numerical=True, seed=6, **params).values
+    assert a == b
+    assert (a.input, a.weights) != (c.input, c.weights)
+    assert (a.weights is None) == (op in POOLS)
+
+
+def test_json_is_strict_when_a_max_pool_window_reads_only_padding():
+    # k=2, d=3, p=1 on 2 cells: the one window reads positions -1 and 2, both padding.
+    s = scene("max_pool", (2,), numerical=True, kernel_size=2, padding=1, dilation=3)
+    assert s.values.output == [-np.inf]  # what PyTorch computes too
+    json.dumps(s.to_dict(), allow_nan=False)
