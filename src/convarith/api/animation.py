@@ -191,6 +191,10 @@ def animate(
         For a configuration PyTorch refuses, a 3-D input, a view that does not
         fit the operation, or an animation too large to watch.
     """
+    if name is not None:
+        from convarith.files.names import check_file_name
+
+        check_file_name(name)
     style_changes = {k: params.pop(k) for k in list(params) if k in _STYLE_KEYS}
     chosen = make_style(theme, style, **style_changes)
     view = view or ("numerical" if numerical else "arithmetic")
@@ -209,4 +213,4 @@ def animate(
             f"{shape_text(sc.config.output_shape)}) is too many to watch (limit {MAX_FRAMES}); "
             "use a smaller input or a larger stride"
         )
-    return Animation(sc, view, chosen, name or default_name(sc, view))
+    return Animation(sc, view, chosen, default_name(sc, view) if name is None else name)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["frame_file_names"]
+import os
+
+from convarith.core.errors import ConvArithError
+
+__all__ = ["check_file_name", "frame_file_names"]
 
 
 def frame_file_names(stem: str, count: int, ext: str = ".png") -> list[str]:
@@ -20,3 +24,33 @@ def frame_file_names(stem: str, count: int, ext: str = ".png") -> list[str]:
     """
     digits = max(2, len(str(count - 1)))
     return [f"{stem}_{i:0{digits}d}{ext}" for i in range(count)]
+
+
+def check_file_name(name: object, parameter: str = "name") -> str:
+    """Return ``name`` if it can be a file's name, else refuse it: never a path.
+
+    A name with a separator would write outside the folder asked for, and
+    ``.``/``..`` name folders, not files.
+
+    Examples
+    --------
+    >>> check_file_name("conv_5x5")
+    'conv_5x5'
+    >>> try:
+    ...     check_file_name("../x")
+    ... except ConvArithError as error:
+    ...     print(error)
+    name='../x' must be a file name, without '/' (not a path)
+    """
+    if not isinstance(name, str):
+        raise ConvArithError(f"{parameter}={name!r} must be a string, a file name")
+    if not name or name in (".", ".."):
+        raise ConvArithError(f"{parameter}={name!r} must be a file name, not empty, '.' or '..'")
+    for separator in ("/", os.sep, os.altsep):
+        if separator and separator in name:
+            raise ConvArithError(
+                f"{parameter}={name!r} must be a file name, without {separator!r} (not a path)"
+            )
+    if "\x00" in name:
+        raise ConvArithError(f"{parameter}={name!r} must be a file name, without NUL characters")
+    return name

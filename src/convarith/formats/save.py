@@ -37,7 +37,7 @@ from typing import Literal
 from convarith.core.limits import check_scale
 from convarith.figure.primitives import Figure
 from convarith.files.atomic import atomic_output
-from convarith.files.names import frame_file_names
+from convarith.files.names import check_file_name, frame_file_names
 from convarith.files.places import check_file_place, check_folder_place
 from convarith.formats.registry import Format, file_format, frame_format, require
 
@@ -106,6 +106,7 @@ def save_figure(
         The files written.
     """
     check_scale(scale)
+    check_file_name(name)
     fmt = check_target(path, frame_format)
     return write_outputs(figure, [(fmt, Path(path))], scale=scale, name=name)
 
