@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import convarith
+from convarith.cli import animate as animate_command
 from convarith.cli import main
 
 
@@ -152,7 +162,7 @@ BAD = [
     ("bad colour", [*CONV, "--input-color", "blueish"], "--input-color"),
     ("bad background", [*CONV, "--background", "#12"], "--background"),
     ("3-D", ["conv", "--input", "4x4x4", "--kernel", "3"], "3-D"),
-    ("huge input", ["conv", "--input", "200x200", "--kernel", "1"], "too many"),
+    ("huge input", ["conv", "--input", "200x200", "--kernel", "1"], "40000 frames"),
     ("illegible", ["conv", "--input", "60x60", "--kernel", "3", "--numerical"], "legible"),
     ("torch refuses", ["conv", "--input", "2x2", "--kernel", "3"], "kernel_size"),
     ("bad frame ms", [*CONV, "--frame-ms", "1"], "frame_ms"),
@@ -205,3 +215,318 @@ def test_help_lists_examples(capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0
     assert "--view" in out and "examples:" in out
+
+
+# --- Stopping a render: SIGTERM, SIGINT and SIGKILL, to a real process --------------------
+
+#: 324 frames: several seconds of work, so the signal lands mid-render.
+BIG = ["conv", "--input", "20x20", "--kernel", "3"]
+
+
+def _temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if ".part" in p.name]
+
+
+def _start(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "convarith", "animate", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
+
+
+def _wait_for_temporary(process: subprocess.Popen[str], folder: Path) -> list[Path]:
+    """Wait (at most 60 s) until the render's temporary file or folder is there (not a probe)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = [p for p in _temporaries(folder) if not p.name.startswith(".convarith-probe.")]
+        if found:
+            return found
+        if process.poll() is not None:
+            raise AssertionError(f"finished before its temporary was seen: {process.stderr.read()}")
+        time.sleep(0.01)
+    process.kill()
+    raise AssertionError("no temporary file appeared")
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("output", "frame_format", "stop"),
+    [
+        ("big.gif", None, signal.SIGTERM),
+        ("big.webp", None, signal.SIGTERM),
+        ("big.apng", None, signal.SIGTERM),
+        ("frames/", "png", signal.SIGTERM),
+        ("frames/", "svg", signal.SIGTERM),
+        ("frames/", "pdf", signal.SIGTERM),
+        ("big.gif", None, signal.SIGINT),
+        ("frames/", "png", signal.SIGINT),
+    ],
+)
+def test_a_signal_mid_render_leaves_the_previous_files(tmp_path, output, frame_format, stop):
+    folder = tmp_path / "frames" if output.endswith("/") else tmp_path
+    extra = ["--name", "big"] if frame_format else []
+    if frame_format:
+        extra += ["--frame-format", frame_format]
+        # The previous render of the same name (9 frames), and files of others.
+        assert main(["animate", *CONV, "-o", f"{folder}/", *extra]) == 0
+        (folder / "other.txt").write_text("unrelated")
+        (folder / f"big2_00.{frame_format}").write_text("another set")
+    else:
+        (tmp_path / output).write_bytes(b"the previous animation")
+    before = _contents(folder)
+    process = _start(*BIG, "-o", f"{tmp_path}/{output}", *extra, cwd=tmp_path)
+    _wait_for_temporary(process, folder)
+    process.send_signal(stop)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + stop
+    name = "SIGTERM" if stop == signal.SIGTERM else None
+    assert err == (
+        "convarith animate: stopped by SIGTERM\n" if name else "convarith animate: interrupted\n"
+    )
+    assert out == ""
+    assert _temporaries(tmp_path) == []
+    assert _contents(folder) == before
+
+
+def test_sigkill_leftovers_are_cleaned_by_the_next_run(tmp_path) -> None:
+    for output in ("killed.gif", "frames/"):
+        process = _start(*BIG, "-o", f"{tmp_path}/{output}", "--name", "killed", cwd=tmp_path)
+        _wait_for_temporary(process, tmp_path / output if output.endswith("/") else tmp_path)
+        process.kill()  # SIGKILL: no clean-up can run
+        process.communicate(timeout=60)  # and reaped: its pid is free
+    left = _temporaries(tmp_path)
+    assert len(left) == 2  # a .part file beside killed.gif, a .part folder in frames/
+    assert not (tmp_path / "killed.gif").exists()
+    # The next run into the same places removes them; nothing else changes.
+    assert main(["animate", *CONV, "-o", str(tmp_path / "next.gif")]) == 0
+    assert main(["animate", *CONV, "-o", f"{tmp_path}/frames/", "--name", "next"]) == 0
+    assert _temporaries(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["frames", "next.gif"]
+
+
+def test_a_live_writers_temporary_is_never_touched(tmp_path, capsys) -> None:
+    for output in ("live.gif", "frames/"):
+        process = _start(*BIG, "-o", f"{tmp_path}/{output}", "--name", "live", cwd=tmp_path)
+        try:
+            folder = tmp_path / "frames" if output.endswith("/") else tmp_path
+            [temporary] = _wait_for_temporary(process, folder)
+            # Another render into the same place, while the first one runs.
+            target = f"{tmp_path}/frames/" if output.endswith("/") else str(tmp_path / "b.gif")
+            assert main(["animate", *CONV, "-o", target, "--name", "other"]) == 0
+            assert temporary.exists()
+            assert process.poll() is None
+        finally:
+            process.terminate()
+            process.communicate(timeout=60)
+        assert process.returncode == 143
+        assert not temporary.exists()
+    capsys.readouterr()
+
+
+def test_two_writers_of_the_same_name_never_mix_their_frames(tmp_path) -> None:
+    # 36 frames of an 8x8 input and 49 of a 9x9 one, both named "same", at once.
+    writers = [
+        _start("conv", "--input", f"{n}x{n}", "--kernel", "3", "--name", "same",
+               "-o", f"{tmp_path}/frames/", cwd=tmp_path)
+        for n in (8, 9)
+    ]  # fmt: skip
+    for process in writers:
+        process.communicate(timeout=120)
+        assert process.returncode == 0
+    files = sorted((tmp_path / "frames").iterdir())
+    assert len(files) in (36, 49)
+    assert [p.name for p in files] == [f"same_{n:02d}.png" for n in range(len(files))]
+    sizes = set()
+    for path in files:
+        with Image.open(path) as image:
+            sizes.add(image.size)
+    n = 8 if len(files) == 36 else 9
+    [one] = convarith.animate("conv", (n, n), kernel_size=3).save(tmp_path / "one.gif")
+    with Image.open(one) as image:
+        assert sizes == {image.size}  # every frame from the same writer
+
+
+# --- The same in process, for every format: the signal arrives while a file is written ------
+
+
+def _signal_midway(monkeypatch, stop: int, layout: str) -> None:
+    """Send ``stop`` to this process in the middle of writing (a frame stream, or bytes)."""
+    import convarith.backends.raster as raster
+
+    if layout == "raster":
+        real = raster.render_frames
+
+        def render_frames(figure, **kwargs):
+            for n, frame in enumerate(real(figure, **kwargs)):
+                if n == 3:
+                    os.kill(os.getpid(), stop)
+                yield frame
+
+        monkeypatch.setattr(raster, "render_frames", render_frames)
+    else:
+        real_write = Path.write_bytes
+        calls = []
+
+        def write_bytes(self, data):
+            calls.append(self)
+            if len(calls) == (4 if layout == "vector folder" else 1):
+                real_write(self, data[: len(data) // 2])
+                os.kill(os.getpid(), stop)
+            return real_write(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+FORMATS = [
+    ("a.gif", "png", "raster"),
+    ("a.webp", "png", "raster"),
+    ("a.apng", "png", "raster"),
+    ("a.png", "png", "raster"),
+    ("a.mp4", "png", "raster"),
+    ("a.svg", "png", "vector"),
+    ("a.pdf", "png", "vector"),
+    ("a.tex", "png", "vector"),
+    ("frames/", "png", "raster"),
+    ("frames/", "svg", "vector folder"),
+    ("frames/", "pdf", "vector folder"),
+]
+
+
+@pytest.mark.parametrize(("output", "frame_format", "layout"), FORMATS)
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_every_format_stopped_by_a_signal_leaves_the_previous_files(
+    capsys, monkeypatch, tmp_path, output, frame_format, layout, stop
+) -> None:
+    if output.endswith(".mp4"):
+        pytest.importorskip("imageio_ffmpeg")
+    target = tmp_path / output
+    folder = target if output.endswith("/") else tmp_path
+    argv = [*CONV, "-o", f"{folder}/" if output.endswith("/") else str(target)]
+    argv += ["--name", "n", "--frame-format", frame_format]
+    if output.endswith("/"):
+        assert run(capsys, *argv)[0] == 0
+        (folder / "other.txt").write_text("unrelated")
+    else:
+        target.write_bytes(b"the previous file")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    _signal_midway(monkeypatch, stop, layout)
+    handler = signal.getsignal(stop)
+    code, out, err = run(capsys, *argv)
+    monkeypatch.undo()
+    assert code == 128 + stop
+    assert out == ""
+    expected = "interrupted" if stop == signal.SIGINT else f"stopped by {signal.Signals(stop).name}"
+    assert err == f"convarith animate: {expected}\n"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not [p for p in tmp_path.rglob("*") if ".part" in p.name]
+    assert signal.getsignal(stop) == handler  # main() leaves the handlers as it found them
+
+
+# --- The progress bar: on a terminal only -----------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("output", ["a.gif", "frames/", "a.pdf"])
+def test_a_progress_bar_on_a_terminal(monkeypatch, capsys, tmp_path, output) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(animate_command, "BAR_DELAY", 0.0)
+    code = main(["animate", *CONV, "-o", f"{tmp_path}/{output}"])
+    assert code == 0
+    shown = terminal.getvalue()
+    draws = shown.split("\r")
+    assert any(re.fullmatch(r"\[#{28}\]\s+9/9\s*", d) for d in draws), shown
+    if output != "a.pdf":  # frames count up as they are written
+        assert any(re.fullmatch(r"\[#*\.+\]\s+[1-8]/9\s*", d) for d in draws), shown
+    assert shown.endswith("\r") and draws[-2].strip() == ""  # erased at the end
+    assert capsys.readouterr().out.endswith("\n")  # the result line, on stdout
+
+
+def test_no_progress_bar_when_not_a_terminal_or_short(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setattr(animate_command, "BAR_DELAY", 0.0)
+    code, out, err = run(capsys, *CONV, "-o", str(tmp_path / "a.gif"))
+    assert code == 0 and out and err == ""  # capsys' stderr is no terminal
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(animate_command, "BAR_DELAY", 60.0)
+    assert main(["animate", *CONV, "-o", str(tmp_path / "b.gif")]) == 0
+    assert terminal.getvalue() == ""  # a run shorter than the delay shows none
+
+
+def test_a_stopped_render_ends_the_bar_line_first(monkeypatch, tmp_path) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(animate_command, "BAR_DELAY", 0.0)
+    _signal_midway(monkeypatch, signal.SIGTERM, "raster")
+    assert main(["animate", *CONV, "-o", str(tmp_path / "a.gif")]) == 143
+    lines = terminal.getvalue().split("\n")
+    assert lines[-2].rsplit("\r", 1)[-1] == "convarith animate: stopped by SIGTERM"
+    assert lines[-1] == ""
+
+
+# --- OS errors: one line that names -o/--output -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), 1),
+        (PermissionError(errno.EACCES, "Permission denied"), 2),
+        (OSError(errno.ENAMETOOLONG, "File name too long"), 2),
+    ],
+    ids=["full disk", "permission denied", "name too long"],
+)
+@pytest.mark.parametrize("output", ["a\nb.svg", "frames/"])
+def test_os_errors_while_writing_are_one_line_naming_the_option(
+    monkeypatch, capsys, tmp_path, error, status, output
+) -> None:
+    def fail(self, data):
+        error.filename = str(self)
+        raise error
+
+    monkeypatch.setattr(Path, "write_bytes", fail)
+    target = f"{tmp_path}/{output}"
+    code, out, err = run(capsys, *CONV, "-o", target, "--frame-format", "svg")
+    monkeypatch.undo()
+    assert code == status and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"convarith animate: error: cannot write to -o/--output {target!r}: ")
+    assert error.strerror in err
+    assert ".part" not in err  # a temporary's name means nothing to the user
+    assert [p.name for p in tmp_path.iterdir()] == []  # and the folder it made is gone
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("n" * 300 + ".gif", "bytes long"),
+        ("n" * 300 + "/", "bytes long"),
+        ("two\nlines/a.gif", "two\\nlines"),
+        ("/proc/nope/a.gif", "does not exist"),
+        ("/proc/nope/", "not writable"),
+    ],
+)
+def test_bad_paths_are_one_line_naming_the_option(capsys, tmp_path, target, words) -> None:
+    path = target if target.startswith("/") else f"{tmp_path}/{target}"
+    code, out, err = run(capsys, *CONV, "-o", path)
+    assert code == 2 and out == ""
+    assert re.fullmatch(r"convarith animate: error: cannot write to -o/--output '[^\n]+\n", err)
+    assert words in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_is_refused_before_any_folder_is_made(capsys, tmp_path) -> None:
+    code, out, err = run(capsys, *CONV, "--name", "n" * 250, "-o", f"{tmp_path}/new/")
+    assert code == 2 and out == ""
+    assert err.startswith("convarith animate: error: --name 'nnn") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from convarith.cli import COMMANDS
+from convarith.core.errors import ConvArithError
 from support.cli import run
 
 BAD = [
@@ -156,3 +157,84 @@ def test_python_dash_m(tmp_path):
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.startswith("convarith shape: error: ") and bad.stderr.count("\n") == 1
+
+
+def test_an_error_message_is_one_line_whatever_a_path_holds(capsys, tmp_path):
+    missing = tmp_path / "two\nlines.txt"
+    code, out, err = run(capsys, "stack", "--input", "8", "--file", str(missing))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("convarith stack: error: ")
+
+
+def test_a_signal_the_caller_ignores_stays_ignored(capsys, monkeypatch, tmp_path):
+    # As under nohup, or a background job's SIGINT: the run is not stopped by it.
+    import os
+    import signal
+
+    import convarith.backends.raster as raster
+
+    real = raster.render_frames
+
+    def render_frames(figure, **kwargs):
+        for n, frame in enumerate(real(figure, **kwargs)):
+            if n == 2:
+                os.kill(os.getpid(), signal.SIGHUP)
+            yield frame
+
+    monkeypatch.setattr(raster, "render_frames", render_frames)
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        code, out, err = run(
+            capsys,
+            "animate",
+            "conv",
+            "--input",
+            "5x5",
+            "--kernel",
+            "3",
+            "-o",
+            str(tmp_path / "a.gif"),
+        )
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert code == 0 and err == "" and out.endswith("a.gif\n")
+
+
+def test_sigterm_to_python_dash_m_is_exit_143(tmp_path):
+    # The command as users run it, stopped as timeout(1) stops it.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "convarith", "animate", "conv", "--input", "20x20", "--kernel", "3",
+         "-o", str(tmp_path / "a.gif")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    import time
+
+    deadline = time.monotonic() + 60
+    while not any(".part" in p.name and "probe" not in p.name for p in tmp_path.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    process.terminate()
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (143, "", "convarith animate: stopped by SIGTERM\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (lambda: ConvArithError("a bad\nname"), 2),
+        (lambda: OSError(5, "Input/output error", "a\nb"), 1),
+    ],
+    ids=["ConvArithError", "OSError"],
+)
+def test_main_keeps_any_message_on_one_line(capsys, monkeypatch, error, status):
+    from convarith.cli import shape
+
+    def fail(args):
+        raise error()
+
+    monkeypatch.setattr(shape, "run", fail)
+    code, out, err = run(capsys, "shape", "conv", "--input", "5", "--kernel", "3")
+    assert code == status and out == ""
+    assert err.count("\n") == 1 and "\\n" in err and err.startswith("convarith shape: error: ")

@@ -70,6 +70,6 @@ def test_an_unwritable_path_fails_before_any_frame(
         yield  # pragma: no cover
 
     with pytest.raises(
-        ConvArithError, match=r"^cannot write to .*: the folder .*missing does not exist$"
+        ConvArithError, match=r"^cannot write to path='.*': the folder '.*missing' does not exist$"
     ):
         writer(frames(), [100], tmp_path / "missing" / f"a.{suffix}")

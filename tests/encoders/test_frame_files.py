@@ -62,3 +62,61 @@ def test_one_render_feeds_a_gif_and_png_frames(classic: Figure, tmp_path: Path) 
                 assert np.array_equal(
                     np.asarray(frame.convert("RGB")), np.asarray(single.convert("RGB"))
                 )
+
+
+def _frames(count: int, color: str = "red") -> list[Image.Image]:
+    return [Image.new("RGB", (3, 3), color) for _ in range(count)]
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_new_render_replaces_the_old_frames_whole(tmp_path: Path) -> None:
+    write_frame_files(_frames(100), tmp_path, "conv")
+    for name in ("other.txt", "conv2_00.png", "conv_00.gif"):
+        (tmp_path / name).write_text("unrelated")
+    written = write_frame_files(_frames(9, "blue"), tmp_path, "conv")
+    frames = [f"conv_{n:02d}.png" for n in range(9)]
+    assert [p.name for p in written] == frames
+    # The other 91 frames of the older render are gone; nothing else is touched.
+    assert _listing(tmp_path) == sorted([*frames, "conv2_00.png", "conv_00.gif", "other.txt"])
+    with Image.open(tmp_path / "conv_08.png") as image:
+        assert image.convert("RGB").getpixel((1, 1)) == (0, 0, 255)
+    assert (tmp_path / "other.txt").read_text() == "unrelated"
+
+
+def test_frames_appear_together_after_the_last_one(tmp_path: Path) -> None:
+    write_frame_files(_frames(3), tmp_path, "conv")
+    before = {name: (tmp_path / name).read_bytes() for name in _listing(tmp_path)}
+    teed = tee_frame_files(_frames(4, "blue"), tmp_path, "conv")
+    for _ in range(3):
+        next(teed)
+        # Mid-render: the previous set, whole and unchanged, and a hidden temporary folder.
+        assert {n: (tmp_path / n).read_bytes() for n in _listing(tmp_path) if n[0] != "."} == before
+    next(teed)  # the last frame: the set is swapped in before it is passed on
+    assert [n for n in _listing(tmp_path)] == [f"conv_{n:02d}.png" for n in range(4)]
+
+
+@pytest.mark.parametrize("stop", ["close", "consumer fails", "fewer frames"])
+def test_a_render_that_stops_leaves_the_previous_frames(tmp_path: Path, stop: str) -> None:
+    write_frame_files(_frames(5), tmp_path, "conv")
+    before = {name: (tmp_path / name).read_bytes() for name in _listing(tmp_path)}
+    if stop == "close":
+        teed = tee_frame_files(_frames(9, "blue"), tmp_path, "conv")
+        next(teed)
+        teed.close()
+    elif stop == "consumer fails":
+        with pytest.raises(RuntimeError):
+            write_gif(
+                (
+                    frame if n < 4 else (_ for _ in ()).throw(RuntimeError("encoder failed"))
+                    for n, frame in enumerate(tee_frame_files(_frames(9, "blue"), tmp_path, "conv"))
+                ),
+                [100] * 9,
+                tmp_path / "conv.gif",
+            )
+    else:
+        with pytest.raises(ConvArithError, match=r"^frames: 6 frames, fewer than count=9"):
+            write_frame_files(_frames(6, "blue"), tmp_path, "conv", count=9)
+    assert {name: (tmp_path / name).read_bytes() for name in _listing(tmp_path)} == before

@@ -61,7 +61,7 @@ def test_every_entry_names_a_writer_that_exists(fmt: Format) -> None:
 def test_lookups_are_case_insensitive_and_refusals_name_the_choices() -> None:
     assert file_format("A.GIF").name == "gif"
     assert file_format("dir.svg/x.tex").name == "tex"
-    with pytest.raises(ConvArithError, match=r"^output 'a\.bmp' has \.bmp: use \.gif, \.webp"):
+    with pytest.raises(ConvArithError, match=r"^path='a\.bmp' has \.bmp: use \.gif, \.webp"):
         file_format("a.bmp")
     with pytest.raises(ConvArithError, match=r"has no extension"):
         file_format("noext")
@@ -87,7 +87,7 @@ def test_a_missing_optional_dependency_is_refused_before_any_work(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # import now fails
-    with pytest.raises(ConvArithError, match=r"pip install 'convarith\[mp4\]'"):
+    with pytest.raises(ConvArithError, match=r"pip install '[^']*\[mp4\]'"):
         check_target(tmp_path / "a.mp4")
     assert list(tmp_path.iterdir()) == []
 

@@ -106,19 +106,53 @@ def test_disk_failing_while_writing_a_vector_file(tmp_path, monkeypatch, ext) ->
     assert target.read_bytes() == OLD
 
 
-def test_folder_of_frames_breaking_leaves_only_whole_frames(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("frame_format", ["png", "svg", "pdf"])
+@pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
+def test_a_folder_render_breaking_keeps_the_previous_set(
+    tmp_path, monkeypatch, frame_format, error
+) -> None:
     folder = tmp_path / "frames"
-    monkeypatch.setattr(raster_backend, "render_frames", _breaking_stream(3))
     anim = animation()
-    with pytest.raises(Boom):
-        anim.save(f"{folder}/")
-    # The three frames drawn before the failure are there, whole; no temporary file.
-    assert listing(folder) == [f"{anim.name}_{n:02d}.png" for n in range(3)]
-    from PIL import Image
+    previous = anim.save(f"{folder}/", frame_format=frame_format)  # 9 frames
+    (folder / "other.txt").write_text("unrelated")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    if frame_format == "png":
+        monkeypatch.setattr(raster_backend, "render_frames", _breaking_stream(3, error))
+    else:
+        real = pathlib.Path.write_bytes
+        calls = []
 
-    for name in listing(folder):
-        with Image.open(folder / name) as image:
-            image.load()
+        def fail_on_the_fourth(self, data):
+            calls.append(self)
+            if len(calls) == 4:
+                raise error("broken mid-folder")
+            return real(self, data)
+
+        monkeypatch.setattr(pathlib.Path, "write_bytes", fail_on_the_fourth)
+    with pytest.raises(error):
+        anim.save(f"{folder}/", frame_format=frame_format)
+    monkeypatch.undo()
+    # The previous set, whole; no temporary folder; the other file untouched.
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert len(previous) == 9
+
+
+@pytest.mark.parametrize("frame_format", ["png", "svg", "pdf"])
+def test_a_folder_made_for_a_render_that_fails_is_removed(
+    tmp_path, monkeypatch, frame_format
+) -> None:
+    monkeypatch.setattr(raster_backend, "render_frames", _breaking_stream(3))
+    real = pathlib.Path.write_bytes
+
+    def fail(self, data):
+        if self.suffix == f".{frame_format}":
+            raise Boom("broken")
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", fail)
+    with pytest.raises(Boom):
+        animation().save(f"{tmp_path}/new/frames/", frame_format=frame_format)
+    assert listing(tmp_path) == []
 
 
 def test_a_successful_write_replaces_the_old_file(tmp_path) -> None:

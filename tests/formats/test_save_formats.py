@@ -107,8 +107,8 @@ def test_animated_svg(anim, tmp_path) -> None:
     anim.save(path)
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
-    assert float(root.get("width")) == pytest.approx(anim.figure.width)
-    assert float(root.get("height")) == pytest.approx(anim.figure.height)
+    assert float(root.get("width")) == pytest.approx(anim.figure.width, abs=0.005)  # 2 decimals
+    assert float(root.get("height")) == pytest.approx(anim.figure.height, abs=0.005)
     groups = [g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}animate") is not None]
     # Each dynamic layer has one animated group per frame, each visible in its own slot.
     dynamic = sum(1 for layer in anim.figure.layers if hasattr(layer, "frames"))
@@ -232,10 +232,10 @@ def test_scale_two_doubles_frames_and_vector_sizes(anim, tmp_path) -> None:
         assert image.size == raster_size(anim, 2)
     anim.save(tmp_path / "two.svg", scale=2)
     root = ET.parse(tmp_path / "two.svg").getroot()
-    assert float(root.get("width")) == pytest.approx(2 * anim.figure.width)
+    assert float(root.get("width")) == pytest.approx(2 * anim.figure.width, abs=0.005)
     # Coordinates stay in canvas units: the viewBox does not change.
     view_box = [float(v) for v in root.get("viewBox").split()]
-    assert view_box == pytest.approx([0, 0, anim.figure.width, anim.figure.height])
+    assert view_box == pytest.approx([0, 0, anim.figure.width, anim.figure.height], abs=0.005)
     anim.save(tmp_path / "two.pdf", scale=2)
     assert pdf_page_size(tmp_path / "two.pdf") == pytest.approx(
         (anim.figure.width, anim.figure.height), abs=0.01

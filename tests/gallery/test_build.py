@@ -178,3 +178,92 @@ def test_default_jobs_use_the_cores(tmp_path) -> None:
     report = build_gallery(tmp_path, ["gif"], items=ITEMS[:2])
     assert sorted(report.written) == sorted(item.name for item in ITEMS[:2])
     assert os.path.exists(tmp_path / "gif" / "no_padding_strides.gif")
+
+
+def test_a_changed_file_of_the_same_size_is_rendered_again(tmp_path) -> None:
+    build_gallery(tmp_path, ["gif", "png"], items=ITEMS[:1], jobs=1)
+    frame = tmp_path / "png" / "no_padding_no_strides_01.png"
+    good = frame.read_bytes()
+    frame.write_bytes(bytes(len(good)))  # same size, other content
+    report = build_gallery(tmp_path, ["gif", "png"], items=ITEMS[:1], jobs=1)
+    assert report.written == ["no_padding_no_strides"]
+    assert frame.read_bytes() == good
+
+
+def test_a_rerender_removes_stale_frames_and_nothing_else(tmp_path) -> None:
+    build_gallery(tmp_path, ["png", "pdf"], items=ITEMS[:1], jobs=1)  # 4 frames
+    stale = [f"no_padding_no_strides_{n:02d}" for n in range(4, 100)]
+    unrelated = ["other.txt", "no_padding_no_strides2_00.png", "no_padding_no_strides_00.txt"]
+    for fmt in ("png", "pdf"):
+        for name in stale:
+            (tmp_path / fmt / f"{name}.{fmt}").write_bytes(b"an older render's frame")
+        for name in unrelated:
+            (tmp_path / fmt / name).write_text("unrelated")
+    build_gallery(tmp_path, ["png", "pdf"], items=ITEMS[:1], jobs=1, force=True)
+    assert set(tree(tmp_path)) == expected_files(ITEMS[:1], ("png", "pdf")) | {MANIFEST} | {
+        f"{fmt}/{name}" for fmt in ("png", "pdf") for name in unrelated
+    }
+
+
+@pytest.mark.parametrize("in_the_way", ["png", "pdf", MANIFEST])
+def test_a_refused_build_creates_nothing(tmp_path, in_the_way) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    if in_the_way == MANIFEST:
+        (out / MANIFEST).mkdir()
+    else:
+        (out / in_the_way).write_text("a file where a folder goes")
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(ConvArithError, match=r"^cannot write .*out=") as info:
+        build_gallery(out, items=ITEMS[:1], jobs=1)
+    assert in_the_way in str(info.value)
+    assert sorted(p.name for p in out.iterdir()) == before  # no gif/ made before the refusal
+    with pytest.raises(ConvArithError):
+        build_gallery(tmp_path / "new" / "out", items=ITEMS[:1], jobs=1, scale=0)
+    assert not (tmp_path / "new").exists()
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stopped_build_keeps_each_animation_whole(tmp_path, monkeypatch, jobs) -> None:
+    import convarith.backends.raster as raster
+
+    items = ITEMS[:2]
+    build_gallery(tmp_path, items=items, jobs=1)
+    # Make each animation's files recognisable as the previous build's.
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path.name != MANIFEST:
+            path.write_bytes(b"previous " + path.name.encode())
+    before = {p: (tmp_path / p).read_bytes() for p in tree(tmp_path) if p != MANIFEST}
+    real = raster.render_frames
+
+    def breaking(figure, **kwargs):
+        frames = real(figure, **kwargs)
+        for n, frame in enumerate(frames):
+            if n == 2:
+                raise Stop("stopped mid-animation")
+            yield frame
+
+    monkeypatch.setattr(raster, "render_frames", breaking)
+    with pytest.raises(Stop):
+        build_gallery(tmp_path, items=items, jobs=jobs, force=True)
+    monkeypatch.undo()
+    after = {p: (tmp_path / p).read_bytes() for p in tree(tmp_path) if p != MANIFEST}
+    # The same files, and each animation's set in each format is either the
+    # previous build's or a new one, whole: never some of each.  The raster
+    # sets (GIF, PNG) were stopped: they are the previous ones.
+    assert set(after) == set(before)
+    for item in items:
+        for fmt in ("gif", "png", "pdf"):
+            mine = [p for p in after if p.startswith(f"{fmt}/{item.name}")]
+            kept = {after[p] == before[p] for p in mine}
+            assert len(kept) == 1, (item.name, fmt)
+            if fmt != "pdf":
+                assert kept == {True}
+    assert not [p for p in tmp_path.rglob("*") if ".part" in p.name]
+    # The manifest still vouches for nothing that changed: the next build renders both.
+    report = build_gallery(tmp_path, items=items, jobs=1)
+    assert sorted(report.written) == sorted(item.name for item in items)

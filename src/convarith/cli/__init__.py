@@ -4,11 +4,19 @@
 stderr and an exit status (2 for bad input), so it is testable in-process.
 Each command lives in its own module, imported only when it runs, so that
 ``convarith shape`` starts fast.
+
+A run stopped by Ctrl-C (SIGINT), by SIGTERM (what ``timeout``, CI runners and
+containers send) or by SIGHUP unwinds as an exception: every file being
+written is discarded, the previous ones stay, and the command says so in one
+line and exits with 128 + the signal's number (130, 143, 129).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
 from importlib import import_module
 
@@ -29,7 +37,7 @@ COMMANDS = {
     "scene": ("scene", "what each frame of an animation shows, as data"),
     "gallery": (
         "gallery",
-        "the original guide's 19 animations, as its 'make all_animations' made them",
+        "the original guide's animations and explanatory extras, as GIF, PNG and PDF",
     ),
 }
 
@@ -45,6 +53,80 @@ examples:
   convarith gallery --out gallery
 
 Run 'convarith COMMAND --help' for a command's options and examples."""
+
+
+#: Errors of a path the user gave (exit status 2); other system errors (a full disk) give 1.
+_PATH_ERRORS = frozenset(
+    getattr(errno, name)
+    for name in (
+        "ENAMETOOLONG", "ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS",
+        "ELOOP", "EEXIST", "EINVAL", "EXDEV", "ENOTEMPTY",
+    )
+    if hasattr(errno, name)
+)  # fmt: skip
+
+#: The signals that stop a run: each unwinds as an exception, so that clean-up runs.
+_STOPPING = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class _Stopped(BaseException):
+    """A signal other than SIGINT (which is KeyboardInterrupt) told the run to stop."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    # Later signals wait: the clean-up the first one starts is not itself interrupted.
+    for stopping in _STOPPING:
+        signal.signal(stopping, signal.SIG_IGN)
+    if signum == getattr(signal, "SIGINT", None):
+        raise KeyboardInterrupt
+    raise _Stopped(signum)
+
+
+def _handle_stops(previous: dict[int, Any]) -> None:
+    """Install :func:`_stop` for the stopping signals left at their defaults; record the old handlers."""
+    for stopping in _STOPPING:
+        try:
+            current = signal.getsignal(stopping)
+            # A signal the caller ignores (nohup, a background job) stays ignored.
+            if current in (signal.SIG_DFL, signal.default_int_handler):
+                signal.signal(stopping, _stop)
+                previous[stopping] = current
+        except (ValueError, OSError):  # not the main thread: leave signals alone
+            break
+
+
+def _one_line(text: str) -> str:
+    """A message on one line, whatever a path in it holds."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _os_error(error: OSError, module: Any, args: argparse.Namespace) -> str:
+    """An OS error as one line that names the command's output option and its value."""
+    reason = error.strerror or str(error)
+    output = getattr(module, "OUTPUT_OPTION", None)
+    if output is not None:
+        option, dest = output
+        value = getattr(args, dest, None)
+        where = f"cannot write to {option} {value!r}"
+        if isinstance(error.filename, (str, bytes)) and error.filename != value:
+            from pathlib import Path
+
+            from convarith.files.names import temporary_writer
+
+            # A file inside the output is worth naming; a temporary's name is not.
+            parts = Path(os.fsdecode(error.filename)).parts
+            if all(temporary_writer(part) is None for part in parts):
+                reason = f"{reason} ({os.fsdecode(error.filename)!r})"
+        return f"{where}: {reason}"
+    if isinstance(error.filename, (str, bytes)):
+        return f"{os.fsdecode(error.filename)!r}: {reason}"
+    return reason
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,31 +170,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for bad input, 1 for a failure of the system (a full
-        disk), 130 when interrupted.
+        0 on success, 2 for bad input (a bad path too), 1 for a failure of the
+        system (a full disk), 128 + the signal's number when stopped by one:
+        130 for Ctrl-C, 143 for SIGTERM.
 
     """
-    parser = build_parser()
+    previous: dict[int, Any] = {}
+    program = "convarith"
     try:
-        args, extra = parser.parse_known_args(argv)
-        if extra:
-            # Name the command whose options these are not, not the top-level program.
-            owner = getattr(args, "_parser", parser)
-            owner.error(f"unrecognized arguments: {' '.join(extra)}")
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    run: Any = import_module(f"convarith.cli.{args._module}").run
-    try:
-        return int(run(args))
-    except ConvArithError as error:
-        print(f"convarith {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        _handle_stops(previous)
+        parser = build_parser()
+        try:
+            args, extra = parser.parse_known_args(argv)
+            if extra:
+                # Name the command whose options these are not, not the top-level program.
+                owner = getattr(args, "_parser", parser)
+                owner.error(f"unrecognized arguments: {' '.join(extra)}")
+        except SystemExit as exit_:
+            return int(exit_.code or 0)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        program = f"convarith {args.command}"
+        module: Any = import_module(f"convarith.cli.{args._module}")
+        try:
+            return int(module.run(args))
+        except ConvArithError as error:
+            print(f"{program}: error: {_one_line(str(error))}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"{program}: error: {_one_line(_os_error(error, module, args))}", file=sys.stderr)
+            return 2 if error.errno in _PATH_ERRORS else 1
     except KeyboardInterrupt:
-        print(f"convarith {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except OSError as error:
-        print(f"convarith {args.command}: error: {error}", file=sys.stderr)
-        return 1
+        print(f"{program}: interrupted", file=sys.stderr)
+        return 128 + int(getattr(signal, "SIGINT", 2))
+    except _Stopped as stop:
+        print(f"{program}: stopped by {signal.Signals(stop.signum).name}", file=sys.stderr)
+        return 128 + stop.signum
+    finally:
+        for stopping, handler in previous.items():
+            signal.signal(stopping, handler)

@@ -8,6 +8,11 @@ from typing import Any
 from convarith.cli.options import add_operation_arguments, operation_from_args
 from convarith.formats.registry import file_extensions, frame_format_names
 
+#: The option that names the output, and its field: refusals and OS errors name it.
+OUTPUT_OPTION = ("-o/--output", "output")
+#: Seconds before the progress bar shows: a short render shows none.
+BAR_DELAY = 0.5
+
 EXAMPLES = """\
 examples:
   convarith animate conv --input 5x5 --kernel 3 --stride 2 --padding 1 -o padding_strides.gif
@@ -33,7 +38,10 @@ def _formats_help() -> str:
 
     lines = [
         "The output's extension picks the format; a path ending in / is a folder of",
-        "frames NAME_00.png ... (--frame-format svg or pdf for vector frames):",
+        "frames NAME_00.png ... (--frame-format svg or pdf for vector frames). Files",
+        "are written whole or not at all, and a folder's frames replace the previous",
+        "NAME_*.png as one set: a stopped render (Ctrl-C, SIGTERM) leaves nothing behind.",
+        "A long render shows a progress bar when stderr is a terminal.",
     ]
     lines += [f"  {f.describe()}" for f in FORMATS if f.subject == "animation"]
     return "\n".join(lines)
@@ -73,7 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--numerical", action="store_true", help="draw values (the numerical view)")
     what.add_argument("--seed", type=int, help="seed of the values (default 0)")
     look = parser.add_argument_group("style")
-    look.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme")
+    look.add_argument(
+        "--theme",
+        choices=("light", "dark", "original"),
+        default="light",
+        help="colour theme (original: the guide's look, without labels)",
+    )
     for name in ("input", "output", "line", "shade"):
         look.add_argument(f"--{name}-color", metavar="COLOR", help=f"{name} colour")
     look.add_argument(
@@ -121,9 +134,16 @@ def style_changes(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Build the animation and write it."""
     from convarith.api.animation import animate
-    from convarith.formats.save import check_target
+    from convarith.cli.gallery import ProgressBar
+    from convarith.core.limits import check_scale
+    from convarith.files.names import check_file_name
+    from convarith.formats.save import check_target, save_figure
 
-    check_target(args.output, args.frame_format)
+    # Everything about the output is checked before anything is drawn or made.
+    check_target(args.output, args.frame_format, parameter=OUTPUT_OPTION[0])
+    if args.name is not None:
+        check_file_name(args.name, "--name")
+    check_scale(args.scale)
     op, shape, params = operation_from_args(args)
     animation = animate(
         op,
@@ -136,7 +156,19 @@ def run(args: argparse.Namespace) -> int:
         **params,
         **style_changes(args),
     )
-    written = animation.save(args.output, scale=args.scale, frame_format=args.frame_format)
+    bar = ProgressBar(delay=BAR_DELAY, interval=0.05, keep=False)
+    try:
+        # What Animation.save does, with a progress bar.
+        written = save_figure(
+            animation.figure,
+            args.output,
+            scale=args.scale,
+            name=animation.name,
+            frame_format=args.frame_format,
+            progress=bar.update if bar.enabled else None,
+        )
+    finally:
+        bar.close()
     where = written[0] if len(written) == 1 else f"{len(written)} files in {written[0].parent}"
     print(f"{animation.name}: {animation.frame_count} frames -> {where}")
     return 0

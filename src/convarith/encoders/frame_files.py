@@ -5,19 +5,26 @@ render can feed an animation encoder and a folder of frames at once::
 
     frames = render_frames(figure, mode="P")
     write_gif(tee_frame_files(frames, folder, "conv"), figure.durations, "conv.gif")
+
+The frames are a set, written through :class:`~convarith.files.atomic.FrameSet`:
+they go into a temporary folder and replace the previous render's
+``stem_*.png`` as a whole once the last one is written.  A render that fails
+or is interrupted before then leaves the previous frames as they were; a
+new render leaves none of an older one's frames behind, and touches no
+other file of the folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Generator, Iterable, Sized
 from pathlib import Path
 
 from PIL import Image
 
 from convarith.core.errors import ConvArithError
-from convarith.files.atomic import atomic_output
+from convarith.files.atomic import FrameSet
 from convarith.files.names import frame_file_names
-from convarith.files.places import PathLike, check_file_place
+from convarith.files.places import PathLike, check_file_place, is_folder
 
 __all__ = ["FRAME_FORMATS", "tee_frame_files", "write_frame_files"]
 
@@ -32,8 +39,12 @@ def tee_frame_files(
     *,
     count: int | None = None,
     ext: str = ".png",
-) -> Iterator[Image.Image]:
+) -> Generator[Image.Image, None, None]:
     """Yield ``frames`` unchanged, writing each one to its numbered file first.
+
+    The files appear together, replacing the previous ``{stem}_*{ext}``,
+    when the last of ``count`` frames is written; closing the generator
+    before then discards them.
 
     Parameters
     ----------
@@ -54,7 +65,7 @@ def tee_frame_files(
     ConvArithError
         Before any frame is drawn, if the folder cannot be written, the
         suffix is unknown or the count is unknown; later, if there are more
-        frames than ``count``.
+        or fewer frames than ``count`` (fewer: nothing is written).
 
     Examples
     --------
@@ -68,7 +79,7 @@ def tee_frame_files(
     ['t_00.png', 't_01.png']
     """
     names, folder, image_format = _prepare(frames, directory, stem, count, ext)
-    return _tee(frames, names, folder, image_format)
+    return _tee(frames, names, folder, image_format, stem, ext)
 
 
 def _prepare(
@@ -84,22 +95,44 @@ def _prepare(
     if count < 1:
         raise ConvArithError(f"count={count} must be at least 1")
     folder = Path(directory)
-    if not folder.is_dir():
-        raise ConvArithError(f"cannot write to {folder}: it is not an existing folder")
+    if not is_folder(folder):
+        raise ConvArithError(
+            f"cannot write to directory={str(folder)!r}: it is not an existing folder"
+        )
     names = frame_file_names(stem, count, ext)
-    check_file_place(folder / names[0])
+    check_file_place(folder / names[-1], "directory")
     return names, folder, image_format
 
 
 def _tee(
-    frames: Iterable[Image.Image], names: list[str], folder: Path, image_format: str
-) -> Iterator[Image.Image]:
-    for index, frame in enumerate(frames):
-        if index >= len(names):
-            raise ConvArithError(f"frames: more frames than count={len(names)}")
-        with atomic_output(folder / names[index]) as temporary:
-            frame.save(temporary, format=image_format)
-        yield frame
+    frames: Iterable[Image.Image],
+    names: list[str],
+    folder: Path,
+    image_format: str,
+    stem: str,
+    ext: str,
+) -> Generator[Image.Image, None, None]:
+    frame_set = FrameSet(folder, stem, ext)
+    try:
+        frame_set.open()
+        written = 0
+        for frame in frames:
+            if written >= len(names):
+                raise ConvArithError(f"frames: more frames than count={len(names)}")
+            frame.save(frame_set.path / names[written], format=image_format)
+            written += 1
+            if written == len(names):
+                # The set is whole: swap it in before the last frame goes on, so
+                # that it does not depend on how far the consumer reads.
+                frame_set.commit()
+            yield frame
+        if written < len(names):
+            raise ConvArithError(
+                f"frames: {written} frames, fewer than count={len(names)}; nothing written"
+            )
+    finally:
+        if not frame_set.done:
+            frame_set.discard()
 
 
 def write_frame_files(
@@ -110,7 +143,7 @@ def write_frame_files(
     count: int | None = None,
     ext: str = ".png",
 ) -> list[Path]:
-    """Write each frame to ``directory/{stem}_{number}{ext}``; each file appears complete.
+    """Write each frame to ``directory/{stem}_{number}{ext}``; the set appears complete, as a whole.
 
     Takes the same arguments as :func:`tee_frame_files` and returns the
     paths written, in frame order.
@@ -124,7 +157,6 @@ def write_frame_files(
     ['f_00.png', 'f_01.png', 'f_02.png']
     """
     names, folder, image_format = _prepare(frames, directory, stem, count, ext)
-    written = 0
-    for _ in _tee(frames, names, folder, image_format):
-        written += 1
-    return [folder / name for name in names[:written]]
+    for _ in _tee(frames, names, folder, image_format, stem, ext):
+        pass
+    return [folder / name for name in names]

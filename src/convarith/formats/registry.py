@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from convarith.core.errors import ConvArithError
 from convarith.core.record import Record
+from convarith.files.names import shown
 
 __all__ = [
     "FORMATS",
@@ -228,8 +229,12 @@ def frame_format_names(subject: str = _ANIMATION) -> tuple[str, ...]:
     return tuple(f.name for f in FORMATS if f.subject == subject and f.layout == "folder")
 
 
-def file_format(path: str | os.PathLike[str], subject: str = _ANIMATION) -> Format:
+def file_format(
+    path: str | os.PathLike[str], subject: str = _ANIMATION, *, parameter: str = "path"
+) -> Format:
     """The format of a file, from its extension (case-insensitive).
+
+    ``parameter`` is what the caller calls the path, for the message.
 
     Raises
     ------
@@ -241,9 +246,9 @@ def file_format(path: str | os.PathLike[str], subject: str = _ANIMATION) -> Form
     for f in FORMATS:
         if f.subject == subject and f.layout != "folder" and f.extension == suffix:
             return f
-    shown = suffix or "no extension"
+    what = (suffix if suffix.isprintable() else repr(suffix)) if suffix else "no extension"
     raise ConvArithError(
-        f"output {text!r} has {shown}: use {', '.join(file_extensions(subject))}, "
+        f"{shown(parameter, text)} has {what}: use {', '.join(file_extensions(subject))}, "
         "or a folder ending in / for one file per frame"
     )
 

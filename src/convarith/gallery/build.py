@@ -4,20 +4,34 @@
 into ``DIR/gif/NAME.gif``, ``DIR/png/NAME_NN.png`` and ``DIR/pdf/NAME_NN.pdf``
 through the format registry, spreading the animations over the machine's
 cores and skipping those whose files are already up to date (same
-parameters, same convarith code; see :mod:`convarith.gallery.manifest`).
+parameters, same convarith code, same content; see
+:mod:`convarith.gallery.manifest`).
+
+Every place is checked before the first folder is made.  Each animation's
+files are written whole (its PNG and PDF frames as one set each, replacing
+the previous render's), so a build that is stopped keeps every animation
+either as it was or as it is now.  A build that is stopped (Ctrl-C, or
+SIGTERM from ``timeout``, a CI runner or a container) stops its worker
+processes with SIGTERM, and each of them discards what it had half written
+before it exits, quietly; the manifest keeps what was finished.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from convarith.core.errors import ConvArithError
-from convarith.files.places import check_folder_place
+from convarith.files.atomic import making_folder
+from convarith.files.places import check_file_place, check_folder_place, is_folder
+from convarith.files.signals import STOPPING, blocked
 from convarith.gallery import manifest
 from convarith.gallery.catalogue import ALL, GalleryItem
 
@@ -83,6 +97,7 @@ def build_gallery(
     force: bool = False,
     scale: float = 1.0,
     progress: Callable[[int, int, str], None] | None = None,
+    parameter: str = "out",
 ) -> GalleryReport:
     """Render the gallery into ``out`` (``gif/``, ``png/``, ``pdf/`` folders).
 
@@ -102,6 +117,8 @@ def build_gallery(
         Size multiplier.
     progress : callable, optional
         Called as ``progress(done, total, name)`` after each animation.
+    parameter : str
+        What the caller calls ``out``, for the messages (a command line's ``--out``).
 
     Returns
     -------
@@ -119,18 +136,41 @@ def build_gallery(
 
     check_scale(scale)
     root = Path(out)
-    check_folder_place(root)
+    # Everything is checked before the first folder is made: a refused build makes none.
+    check_folder_place(root, parameter)
     for fmt in chosen:
-        (root / fmt).mkdir(parents=True, exist_ok=True)
+        check_folder_place(root / fmt, parameter)
     manifest_path = root / manifest.MANIFEST
-    entries: dict[str, Any] = {} if force else manifest.load(manifest_path).get("entries", {})
-    code = manifest.code_fingerprint()
+    if is_folder(root):
+        check_file_place(manifest_path, parameter)
     report = GalleryReport()
+    with contextlib.ExitStack() as folders:
+        # Folders made here are removed again if the build stops before it wrote anything.
+        for fmt in chosen:
+            folders.enter_context(making_folder(root / fmt))
+        _build(root, chosen, items, jobs, force, scale, progress, manifest_path, report)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _build(
+    root: Path,
+    chosen: tuple[str, ...],
+    items: Sequence[GalleryItem],
+    jobs: int | None,
+    force: bool,
+    scale: float,
+    progress: Callable[[int, int, str], None] | None,
+    manifest_path: Path,
+    report: GalleryReport,
+) -> None:
+    entries = manifest.load(manifest_path)
+    code = manifest.code_fingerprint()
     by_item: dict[str, list[str]] = {}
     for item in items:
         for fmt in chosen:
             key = manifest.entry_key(code, item.key(), fmt, scale)
-            if not manifest.is_current(entries.get(f"{item.name}:{fmt}"), key, root):
+            if force or not manifest.is_current(entries.get(f"{item.name}:{fmt}"), key, root):
                 by_item.setdefault(item.name, []).append(fmt)
     tasks: list[_Task] = [
         (item, str(root), tuple(by_item[item.name]), scale)
@@ -141,21 +181,30 @@ def build_gallery(
     tasks.sort(key=lambda t: -_frame_estimate(t[0]))
     report.up_to_date = [item.name for item in items if item.name not in by_item]
     total = len(tasks)
-    for done, (index, files) in enumerate(_run(tasks, jobs), start=1):
-        item, _, fmts, _ = tasks[index]
-        report.written.append(item.name)
-        for fmt in fmts:
-            mine = [f for f in files if f.startswith(f"{fmt}/")]
-            entries[f"{item.name}:{fmt}"] = {
-                "key": manifest.entry_key(code, item.key(), fmt, scale),
-                "files": {f: (root / f).stat().st_size for f in mine},
-            }
-        report.files += [root / f for f in files]
-        if progress:
-            progress(done, total, item.name)
-    manifest.save(manifest_path, {"entries": entries})
-    report.seconds = time.perf_counter() - start
-    return report
+    try:
+        with contextlib.closing(_run(tasks, jobs)) as results:
+            for done, (index, files) in enumerate(results, start=1):
+                item, _, fmts, _ = tasks[index]
+                report.written.append(item.name)
+                for fmt in fmts:
+                    entries[f"{item.name}:{fmt}"] = {
+                        "key": manifest.entry_key(code, item.key(), fmt, scale),
+                        "files": {
+                            f: manifest.file_digest(root / f)
+                            for f in files
+                            if f.startswith(f"{fmt}/")
+                        },
+                    }
+                report.files += [root / f for f in files]
+                if progress:
+                    progress(done, total, item.name)
+    except BaseException:
+        # Stopped or failed: keep a record of what was finished, if anything was.
+        if report.written:
+            with contextlib.suppress(Exception):
+                manifest.save(manifest_path, entries)
+        raise
+    manifest.save(manifest_path, entries)
 
 
 def _frame_estimate(item: GalleryItem) -> int:
@@ -173,8 +222,34 @@ def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:
     return index, _render(task)
 
 
-def _run(tasks: list[_Task], jobs: int | None) -> Iterator[tuple[int, list[str]]]:
-    """``(task index, files written)`` as each animation finishes, over ``jobs`` processes."""
+#: The signals that stop a worker (SIGINT is left to the parent, which then stops the workers).
+_STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    """A worker told to stop: unwind (discarding what it half wrote), then exit quietly."""
+    for stop in _STOPS:
+        signal.signal(stop, signal.SIG_IGN)  # the clean-up is not itself interrupted
+    raise SystemExit(128 + signum)  # a worker exits on SystemExit without a traceback
+
+
+def _start_worker() -> None:
+    """Each worker's first act: its own signal handling, then the signals it was born holding back."""
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, and it stops us
+    for stop in _STOPS:
+        signal.signal(stop, _stop_worker)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
+
+
+def _run(tasks: list[_Task], jobs: int | None) -> Generator[tuple[int, list[str]], None, None]:
+    """``(task index, files written)`` as each animation finishes, over ``jobs`` processes.
+
+    When it stops early (an error, Ctrl-C, SIGTERM, or the generator closed),
+    the workers are sent SIGTERM and waited for: each discards what it was
+    writing, then exits without a traceback.
+    """
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers <= 1:
         for index, task in enumerate(tasks):
@@ -183,5 +258,10 @@ def _run(tasks: list[_Task], jobs: int | None) -> Iterator[tuple[int, list[str]]
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers) as pool:
+    # Workers are born holding signals back until they have their own handlers.
+    with blocked():
+        pool = context.Pool(workers, initializer=_start_worker)
+    try:
         yield from pool.imap_unordered(_render_indexed, enumerate(tasks))
+    finally:
+        pool.terminate()  # SIGTERM to each worker, then waits for them
