@@ -189,8 +189,9 @@ def test_scatter_frame_shades_the_current_input_cell_and_its_block(n) -> None:
     )
     frame = sc.frames[n]
     shaded = polygons(dynamic_frame(fig, 0, n), SHADE)
-    i_right = max(x for p in inputs for x, _ in p.points)
-    on_input = [p for p in shaded if max(x for x, _ in p.points) <= i_right + 1e-6]
+    # The input is the top panel: its shading is the one above the input's bottom edge.
+    i_bottom = max(y for p in inputs for _, y in p.points)
+    on_input = [p for p in shaded if max(y for _, y in p.points) <= i_bottom + 1e-6]
     assert flat_cells(on_input, cell, i_origin) == [frame.input]
     assert len(on_input) == 1
     rest = [p for p in shaded if p is not on_input[0]]

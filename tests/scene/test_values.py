@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convarith.scene.build import scene
-from support.core_torch import OPS, POOLS, config, pool_config, run
+from support.core_torch import OPS, POOLS, config, pool_cells, pool_config, run
 
 NDIMS = (1, 2, 3)
 EXAMPLES = {1: 40, 2: 30, 3: 10}
@@ -192,3 +192,90 @@ def test_json_is_strict_when_a_max_pool_window_reads_only_padding():
     s = scene("max_pool", (2,), numerical=True, kernel_size=2, padding=1, dilation=3)
     assert s.values.output == [-np.inf]  # what PyTorch computes too
     json.dumps(s.to_dict(), allow_nan=False)
+
+
+# ---- values that teach ------------------------------------------------------------------------
+
+
+def zero_lines(values: np.ndarray) -> list[tuple[int, tuple[int, ...]]]:
+    """Lines (along any axis) that hold only zeros: (axis, index of the line)."""
+    found = []
+    for axis in range(values.ndim):
+        moved = np.moveaxis(values, axis, -1)
+        for index in np.ndindex(*moved.shape[:-1]):
+            if not moved[index].any():
+                found.append((axis, index))
+    return found
+
+
+def windows_differ(op: str, shape: tuple[int, ...], params: dict[str, Any]) -> bool:
+    """Whether some pooling window reads a cell another does not (PyTorch on one-hot inputs)."""
+    windows = list(pool_cells(op, shape, params).values())
+    return any(a - b for a in windows for b in windows)
+
+
+def check_teaching(
+    op: str, shape: tuple[int, ...], params: dict[str, Any], seed: int, differ: bool | None = None
+) -> None:
+    s = scene(op, shape, numerical=True, seed=seed, **params)
+    v = s.values
+    x = np.array(v.input)
+    assert zero_lines(x) == [], f"a line of zeros in the input {x.tolist()}"
+    assert 2 * np.count_nonzero(x == 0) <= x.size, f"mostly zeros: {x.tolist()}"
+    if v.weights is not None:
+        w = np.array(v.weights)
+        assert zero_lines(w) == [], f"a line of zeros in the kernel {w.tolist()}"
+        assert 3 * np.count_nonzero(w == 0) <= w.size, f"mostly zeros: {w.tolist()}"
+    if op == "max_pool":
+        out = np.array(v.output)
+        if differ is None:
+            differ = windows_differ(op, shape, params)
+        # Some window reads a cell another does not: then a flat output teaches nothing.
+        if differ:
+            assert not np.all(out == out.flat[0]), f"one value everywhere: {out.tolist()}"
+
+
+@pytest.mark.parametrize("ndim", (1, 2, 3))
+@pytest.mark.parametrize("op", OPS)
+def test_values_teach_for_every_configuration(op, ndim):
+    @settings(max_examples=EXAMPLES[ndim], deadline=None, derandomize=True)
+    @given(cfg=config(op, ndim), seed=st.integers(0, 2**31))
+    def check(cfg, seed):
+        check_teaching(op, *cfg, seed)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("op", "shape", "params"),
+    [
+        ("max_pool", (5, 5), {"kernel_size": 3, "stride": 1}),  # the gallery's
+        (
+            "max_pool",
+            (3, 3),
+            {"kernel_size": 3, "stride": 1, "padding": 1},
+        ),  # windows share the centre
+        ("max_pool", (4,), {"kernel_size": 3, "stride": 1}),
+        ("conv", (5, 5), {"kernel_size": 3}),
+        ("conv", (1, 9), {"kernel_size": 1}),  # every cell is a line: all must be non-zero
+        ("conv_transpose", (3, 3), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        ("conv", (4, 4), {"kernel_size": (1, 3)}),
+    ],
+)
+def test_values_teach_for_many_seeds(op, shape, params):
+    differ = windows_differ(op, shape, params) if op == "max_pool" else None
+    for seed in range(120):
+        check_teaching(op, shape, params, seed, differ)
+    # Same seed, same numbers.
+    a = scene(op, shape, numerical=True, seed=5, **params).values
+    b = scene(op, shape, numerical=True, seed=5, **params).values
+    assert (a.input, a.weights, a.output) == (b.input, b.weights, b.output)
+
+
+def test_gallery_max_pooling_is_not_flat_and_kernels_are_not_mostly_zero():
+    """The gallery's numerical figures (seed 0): a max pooling of more than one value, full kernels."""
+    v = scene("max_pool", (5, 5), numerical=True, kernel_size=3, stride=1).values
+    assert len(set(np.array(v.output).ravel().tolist())) >= 2
+    for shape, params in [((5, 5), {"kernel_size": 3}), ((3, 3), {"kernel_size": 3, "stride": 2})]:
+        w = np.array(scene("conv", shape, numerical=True, **params).values.weights)
+        assert np.count_nonzero(w) >= 6

@@ -211,3 +211,171 @@ def toward(points: tuple[tuple[float, float], ...], corner: int, t: float) -> tu
 
 def blend(under: tuple[int, int, int], over: tuple[int, int, int], alpha: float) -> tuple[int, ...]:
     return tuple(round((1 - alpha) * u + alpha * o) for u, o in zip(under, over))
+
+
+# ---- reading a figure as a student does ------------------------------------------------------
+
+
+def static_text_prims(figure: Figure) -> list[Text]:
+    """The static texts, in drawing order."""
+    return [
+        p
+        for layer in figure.layers
+        if isinstance(layer, StaticLayer)
+        for p in layer.primitives
+        if isinstance(p, Text)
+    ]
+
+
+def paragraphs(figure: Figure) -> list[str]:
+    """The static texts as they read: lines of one style set one under the other, joined by spaces.
+
+    Labels are wrapped where a figure is too narrow for them; this puts
+    each label, note or caption back together.
+    """
+    out: list[str] = []
+    previous: Text | None = None
+    for t in static_text_prims(figure):
+        same_style = (
+            previous is not None
+            and (t.size, t.bold, t.color, t.anchor, t.kind)
+            == (previous.size, previous.bold, previous.color, previous.anchor, previous.kind)
+            and abs(t.position[0] - previous.position[0]) < 0.6 * t.size * max(1, len(t.text))
+            and 0 < t.position[1] - previous.position[1] < 1.6 * t.size
+        )
+        if same_style:
+            out[-1] = f"{out[-1]} {t.text}"
+        else:
+            out.append(t.text)
+        previous = t
+    return out
+
+
+def reads(figure: Figure, text: str) -> bool:
+    """Whether ``text`` is one of the figure's labels, or part of a note or caption."""
+    return any(text == p or text in p for p in paragraphs(figure))
+
+
+# ---- gallery figures, boxes and colours for the legibility tests ---------------------------------
+
+
+def gallery() -> list[tuple[Any, Any]]:
+    """Every gallery item with its animation (figure drawn on first use), built once."""
+    global _GALLERY
+    if _GALLERY is None:
+        import convarith
+        from convarith.gallery.catalogue import ALL
+
+        _GALLERY = [
+            (
+                item,
+                convarith.animate(
+                    item.op,
+                    item.input_shape,
+                    view=item.view,
+                    numerical=item.numerical,
+                    **item.params,
+                ),
+            )
+            for item in ALL
+        ]
+    return _GALLERY
+
+
+_GALLERY: list[tuple[Any, Any]] | None = None
+
+Box = tuple[float, float, float, float]
+
+
+def label_box(t: Text) -> Box:
+    """The box a line of text covers, from the bundled font's metrics: advance width, ascender to descender."""
+    from convarith.figure.fonts import metrics, text_width
+
+    m = metrics(t.bold)
+    width = text_width(t.text, t.size, t.bold)
+    half = (m.ascender - m.descender) / 2 / m.units_per_em * t.size
+    x, y = t.position
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[t.anchor]
+    return left, y - half, left + width, y + half
+
+
+def shape_box(p: Polygon | Any) -> Box:
+    """The box of a polygon or polyline, its stroke included."""
+    xs, ys = zip(*p.points)
+    pad = (p.stroke_width or 0.0) / 2 if p.stroke is not None else 0.0
+    return min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
+
+
+def overlap(a: Box, b: Box) -> float:
+    """How far two boxes overlap (the lesser of the two directions; <= 0: apart)."""
+    return min(min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def frame_primitives(figure: Figure, index: int) -> list[Primitive]:
+    """Frame ``index``'s primitives in drawing order."""
+    return list(figure.frame(index))
+
+
+def contains(points: tuple[tuple[float, float], ...], point: tuple[float, float]) -> bool:
+    """Whether ``point`` is strictly inside the convex polygon ``points``."""
+    signs = []
+    n = len(points)
+    for i in range(n):
+        (x0, y0), (x1, y1) = points[i], points[(i + 1) % n]
+        cross = (x1 - x0) * (point[1] - y0) - (y1 - y0) * (point[0] - x0)
+        if abs(cross) < 1e-9:
+            return False
+        signs.append(cross > 0)
+    return all(signs) or not any(signs)
+
+
+def luminance(color: tuple[int, int, int]) -> float:
+    """WCAG relative luminance, written from the WCAG 2 definition."""
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    la, lb = sorted((luminance(a), luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def seen_values(
+    prims: list[Primitive], paper: tuple[int, int, int]
+) -> Iterator[tuple[Text, tuple[int, ...], tuple[int, ...]]]:
+    """Each visible value text with its colour and its cell's colour, as composited on screen.
+
+    A value's cell is what the filled polygons under its position make of the
+    paper; polygons drawn after it tint text and cell alike.  A value drawn
+    again at the same place by a later text is skipped (the later one shows).
+    """
+    for i, t in enumerate(prims):
+        if not (isinstance(t, Text) and t.kind == "value"):
+            continue
+        cell: tuple[int, ...] = paper
+        for p in prims[:i]:
+            if isinstance(p, Polygon) and p.fill is not None and contains(p.points, t.position):
+                cell = blend(cell, p.fill, p.fill_opacity)  # type: ignore[arg-type]
+        ink: tuple[int, ...] = t.color
+        covered = False
+        for p in prims[i + 1 :]:
+            if isinstance(p, Text) and p.kind == "value":
+                if (
+                    abs(p.position[0] - t.position[0]) < 0.5
+                    and abs(p.position[1] - t.position[1]) < 0.5
+                ):
+                    covered = True
+                    break
+            elif isinstance(p, Polygon) and p.fill is not None and contains(p.points, t.position):
+                if p.fill_opacity >= 1:
+                    covered = True
+                    break
+                cell = blend(cell, p.fill, p.fill_opacity)  # type: ignore[arg-type]
+                ink = blend(ink, p.fill, p.fill_opacity)  # type: ignore[arg-type]
+        if not covered:
+            yield t, ink, cell

@@ -10,6 +10,9 @@ Padding and inserted zeros are dashed empty cells.
 Coordinates follow the original: ``x`` runs along a row (columns), ``y`` up
 the map (row ``r`` of an ``H``-row grid spans ``y`` from ``H - r - 1`` to
 ``H - r``); :class:`Shear` maps them to the canvas.
+
+>>> Shear(10)(1, 0), Shear(10)(0, 1)
+((10.0, -5.0), (-7.0, -6.5))
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ from dataclasses import dataclass
 from convarith.draw.geometry import Box, points_box, text_box, union
 from convarith.draw.labels import caption_lines, input_label, output_label
 from convarith.draw.layers import classic_layers
+from convarith.draw.lettering import (
+    Line,
+    base_size,
+    centred,
+    fit,
+    line_room,
+    lines_above,
+    lines_below,
+    widest,
+    wrap,
+)
 from convarith.draw.panels import index2, shape2
 from convarith.draw.style import Style
 from convarith.figure.primitives import (
@@ -56,71 +70,79 @@ class Shear:
 
 
 class _Geometry:
-    """Sizes and the projection of one slanted figure."""
+    """Sizes and the projection of one slanted figure, with labels of at least ``need`` units."""
 
-    def __init__(self, scene: Scene, style: Style, cell: float) -> None:
+    def __init__(self, scene: Scene, style: Style, cell: float, need: float = 0.0) -> None:
         self.scene = scene
         self.style = style
         self.cell = cell
         self.rows, self.cols = shape2(scene.grid_shape)
         self.out_rows, self.out_cols = shape2(scene.output_shape)
+        self.one_d = len(scene.grid_shape) == 1
         self.lift = self.rows + 1
+        # A 1-D output strip sits centred over the input strip.
+        self.out_x = (self.cols - self.out_cols) / 2 if self.one_d else 0.0
         self.shear = Shear(cell)
         self.thick = style.thick * cell
-        self.label_size = max(11.0, min(16.0, 0.5 * cell + 3))
+        base = base_size(cell)
+        self.title_size = max(base, need)
+        self.note_size = max(0.85 * base, need)
 
     def in_cell(self, r: int, c: int) -> tuple[Point, ...]:
         return self.shear.quad(c, self.rows - r - 1, c + 1, self.rows - r)
 
+    def out_point(self, x: float, y: float) -> Point:
+        return self.shear(self.out_x + x, y, self.lift)
+
     def out_cell(self, r: int, c: int) -> tuple[Point, ...]:
-        return self.shear.quad(c, self.out_rows - r - 1, c + 1, self.out_rows - r, self.lift)
+        x = self.out_x + c
+        return self.shear.quad(x, self.out_rows - r - 1, x + 1, self.out_rows - r, self.lift)
 
     def input_box(self) -> Box:
         s = self.shear
         return points_box([s(0, 0), s(self.cols, 0), s(0, self.rows), s(self.cols, self.rows)])
 
     def output_box(self) -> Box:
-        s, lift = self.shear, self.lift
+        p = self.out_point
         return points_box(
-            [
-                s(0, 0, lift),
-                s(self.out_cols, 0, lift),
-                s(0, self.out_rows, lift),
-                s(self.out_cols, self.out_rows, lift),
-            ]
+            [p(0, 0), p(self.out_cols, 0), p(0, self.out_rows), p(self.out_cols, self.out_rows)]
         )
 
     def texts(self) -> list[Text]:
-        """Labels under the input map and over the output map, and the caption."""
-        if not self.style.labels and not self.style.caption:
+        """The output's label over both maps; the input's label and notes under them; the caption."""
+        st = self.style
+        if not st.labels and not st.caption:
             return []
-        size, color = self.label_size, self.style.label_color
+        maps = union([self.input_box(), self.output_box()])
+        left, top, right, bottom = maps
+        room = right - left
         texts: list[Text] = []
-        left, _, right, bottom = self.input_box()
-        o_left, o_top, o_right, _ = self.output_box()
-        y = bottom + 0.9 * size
-        if self.style.labels:
+        below: list[Line] = []
+        if st.labels:
             main, detail = input_label(self.scene.config, self.scene.grid_shape)
-            texts.append(
-                Text(((left + right) / 2, y), main, size, self.style.text_color, bold=True)
-            )
+            below.append((main, self.title_size, True, st.text_color))
             if detail:
-                y += 1.3 * size
-                texts.append(Text(((left + right) / 2, y), detail, 0.85 * size, color))
-            texts.append(
-                Text(
-                    ((o_left + o_right) / 2, o_top - 0.9 * size),
-                    output_label(self.scene.config),
-                    size,
-                    self.style.text_color,
-                    bold=True,
-                )
-            )
-        if self.style.caption:
-            y += 0.6 * size
-            for line in caption_lines(self.scene.config):
-                y += 1.35 * size
-                texts.append(Text(((left + right) / 2, y), line, 0.85 * size, color))
+                below += [
+                    (line, self.note_size, False, st.label_color)
+                    for line in wrap(detail, self.note_size, line_room(room, self.note_size))
+                ]
+            above: list[Line] = [
+                (output_label(self.scene.config), self.title_size, True, st.text_color)
+            ]
+            o_left, _, o_right, _ = self.output_box()
+            x = centred((o_left + o_right) / 2, widest(above), left, right)
+            texts += lines_above(x, top - 0.3 * self.title_size, above)[0]
+            i_left, _, i_right, _ = self.input_box()
+            x = centred((i_left + i_right) / 2, widest(below), left, right)
+            found, bottom = lines_below(x, bottom + 0.3 * self.title_size, below)
+            texts += found
+        if st.caption:
+            lines = [
+                (piece, self.note_size, False, st.label_color)
+                for line in caption_lines(self.scene.config)
+                for piece in wrap(line, self.note_size, line_room(room, self.note_size))
+            ]
+            texts += lines_below((left + right) / 2, bottom + 0.8 * self.note_size, lines)[0]
         return texts
 
     def bounds(self) -> Box:
@@ -181,13 +203,20 @@ def _window_prims(g: _Geometry, frame: Frame) -> tuple[Primitive, ...]:
     orow, ocol = index2(frame.output)
     out_top, out_bottom = g.out_rows - orow, g.out_rows - orow - 1
     thin = st.thin * g.cell
-    for x_in, y_in, x_out, y_out in (
-        (c0, bottom, ocol, out_bottom),
-        (c1, bottom, ocol + 1, out_bottom),
-        (c0, top, ocol, out_top),
-        (c1, top, ocol + 1, out_top),
-    ):
-        prims.append(Polyline((s(x_in, y_in), s(x_out, y_out, g.lift)), st.line_color, thin))
+    joins: tuple[tuple[int, int, int, int], ...]
+    if g.one_d:
+        # Strips one cell deep: join the window's far edge to the output cell's near
+        # edge, so that no line passes under the output strip.
+        joins = ((c0, top, ocol, out_bottom), (c1, top, ocol + 1, out_bottom))
+    else:
+        joins = (
+            (c0, bottom, ocol, out_bottom),
+            (c1, bottom, ocol + 1, out_bottom),
+            (c0, top, ocol, out_top),
+            (c1, top, ocol + 1, out_top),
+        )
+    for x_in, y_in, x_out, y_out in joins:
+        prims.append(Polyline((s(x_in, y_in), g.out_point(x_out, y_out)), st.line_color, thin))
     return tuple(prims)
 
 
@@ -224,7 +253,12 @@ def slanted_layers(
     """
     if len(scene.grid_shape) > 2:
         raise ValueError("the slanted view draws 1-D and 2-D scenes")
-    g = _Geometry(scene, style, cell)
+
+    def width(g: _Geometry) -> float:
+        left, _, right, _ = g.bounds()
+        return right - left + 2 * margin
+
+    g = fit(lambda need: _Geometry(scene, style, cell, need), width)
     left, top, right, bottom = g.bounds()
     g.shear = Shear(cell, margin - left, margin - top)
     layers = classic_layers(

@@ -4,6 +4,11 @@ The original's users regularly misread its transposed animations: nothing
 said which map was the input and which the output.  Every map here is
 labelled with its role and size, and a transposed convolution's maps say
 whose input and output they are.
+
+>>> from convarith.core.arithmetic import configure
+>>> config = configure("conv_transpose", (3, 3), kernel_size=3, stride=2, padding=1)
+>>> input_label(config, (7, 7)), output_label(config)
+(('transposed conv input 3×3', 'dashed: zeros between cells and zero padding'), 'transposed conv output 5×5')
 """
 
 from __future__ import annotations

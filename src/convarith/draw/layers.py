@@ -1,11 +1,17 @@
-"""The layer order of the original's figures, shared by the arithmetic and numerical views."""
+"""The layer order of the original's figures, shared by the arithmetic and numerical views.
+
+>>> from convarith.figure.primitives import StaticLayer, Text
+>>> layers = classic_layers(StaticLayer(()), lambda f: [], StaticLayer(()), lambda f: [], [0, 1], [])
+>>> [type(layer).__name__ for layer in layers]
+['StaticLayer', 'DynamicLayer', 'StaticLayer', 'DynamicLayer']
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from convarith.figure.primitives import DynamicLayer, FigureLayer, Primitive, StaticLayer, Text
+from convarith.figure.primitives import DynamicLayer, FigureLayer, Primitive, StaticLayer
 
 __all__ = ["classic_layers"]
 
@@ -18,7 +24,7 @@ def classic_layers(
     output_layer: StaticLayer,
     highlight: Callable[[F], Sequence[Primitive]],
     frames: Sequence[F],
-    texts: Sequence[Text],
+    texts: Sequence[Primitive],
 ) -> tuple[FigureLayer, ...]:
     """Input, each frame's window, output (drawn over the window's lines), each frame's output cell, labels."""
     layers: list[FigureLayer] = [

@@ -158,15 +158,21 @@ class Panel:
         texts: Iterable[tuple[int, int, str]],
         style: Style,
         size: float = 0.5,
-        color: Color | None = None,
+        color: Color | Callable[[int, int], Color] | None = None,
     ) -> list[Primitive]:
-        """A text centred in each given cell (``size`` relative to the cell)."""
+        """A value centred in each given cell (``size`` relative to the cell).
+
+        ``color``: one colour, or one per cell ``(r, c)``; by default the
+        style's ink on an input cell.
+        """
+        ink = color if callable(color) else (lambda r, c: color or style.ink(style.input_color))
         return [
             Text(
                 self.centre(r, c),
                 text,
                 fit_size(text, size * self.cell, 0.86 * self.cell),
-                color or style.value_color,
+                ink(r, c),
+                kind="value",
             )
             for r, c, text in texts
         ]

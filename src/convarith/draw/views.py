@@ -34,24 +34,27 @@ DEFAULT_MIN_CELL = 22.0
 DEFAULT_CELL = 30.0
 
 
+#: Stacked views may be this much taller than wide before their cells shrink.
+_TALL = 1.6
+
+
 def _extent_cells(scene: AnyScene, view: str) -> float:
-    """The figure's width in cells (without labels), per view."""
+    """The figure's extent in cells (without labels), per view: its width, or its height over 1.6."""
     c = scene.config
     if isinstance(scene, MatrixScene):
-        maps = max(
-            shape2(c.input_shape)[1],
-            shape2(c.output_shape)[1],
-            shape2(c.kernel_size)[1],
-        )
-        return float(maps + 5 + scene.matrix.shape[1])
+        maps = sum(shape2(s)[1] for s in (c.input_shape, c.output_shape, c.kernel_size)) + 3
+        return float(max(maps, 3.5 + scene.matrix.shape[1]))
     if isinstance(scene, ScatterScene):
-        scatter = (
-            c.input_shape[-1] + c.kernel_size[-1] + c.axes[-1].k_eff + scene.full_shape[-1] + 4.5
-        )
+        panels = [c.input_shape, c.kernel_size, tuple(a.k_eff for a in c.axes), scene.full_shape]
+        width = max(shape2(s)[1] for s in panels)
+        # Panels stacked, with a sign and a label between each two.
+        height = sum(shape2(s)[0] for s in panels) + 10
         if view == "compare":
-            gather = scene.gather.grid_shape[-1] + 1 + c.output_shape[-1]
-            return max(scatter, gather)
-        return scatter
+            rows, grid = shape2(scene.gather.grid_shape)
+            out = shape2(c.output_shape)[1]
+            width = max(width, grid + 2 + out)
+            height += rows + 6
+        return max(float(width), height / _TALL)
     rows, cols = shape2(scene.grid_shape)
     if view == "numerical":
         return cols + 1 + c.output_shape[-1]

@@ -19,6 +19,7 @@ __all__ = [
     "changed_box",
     "check_size",
     "counted",
+    "has_alpha",
     "on_palette",
     "palette_of",
 ]
@@ -125,3 +126,18 @@ def changed_box(previous: Image.Image, current: Image.Image) -> Box | None:
     else:
         delta = ImageChops.difference(current, previous)
     return delta.getbbox(alpha_only=False)
+
+
+def has_alpha(frame: Image.Image) -> bool:
+    """Whether ``frame`` carries transparency: an alpha band, or a palette with transparent entries.
+
+    >>> has_alpha(Image.new("RGBA", (1, 1))), has_alpha(Image.new("RGB", (1, 1)))
+    (True, False)
+    """
+    if frame.mode in ("RGBA", "LA", "PA"):
+        return True
+    if frame.mode == "P":
+        return "transparency" in frame.info or (
+            frame.palette is not None and frame.palette.mode == "RGBA"
+        )
+    return False

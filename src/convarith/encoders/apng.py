@@ -26,6 +26,7 @@ from convarith.encoders._stream import (
     changed_box,
     check_size,
     counted,
+    has_alpha,
     on_palette,
     palette_of,
 )
@@ -65,7 +66,8 @@ class ApngStream:
     """Writes an animated PNG of ``count`` frames to an open binary file.
 
     Frames are kept as ``P`` images on the first frame's palette when the
-    first frame is a ``P`` image, and as RGB otherwise.
+    first frame is a ``P`` image (with the alpha of its palette, if it has
+    one), as RGBA when the first frame has transparency, and as RGB otherwise.
 
     Examples
     --------
@@ -87,10 +89,11 @@ class ApngStream:
         self._palette: list[int] | None = None
         self._carrier: Image.Image | None = None
         self._sequence = 0
+        self._mode = "RGB"
 
     def _normalised(self, frame: Image.Image) -> Image.Image:
         if self._palette is None:
-            return frame if frame.mode == "RGB" else frame.convert("RGB")
+            return frame if frame.mode == self._mode else frame.convert(self._mode)
         assert self._carrier is not None
         return on_palette(frame, self._palette, self._carrier)
 
@@ -101,6 +104,8 @@ class ApngStream:
             if frame.mode == "P":
                 self._palette = palette_of(frame)
                 self._carrier = carrier_of(self._palette)
+            elif has_alpha(frame):
+                self._mode = "RGBA"
             current = self._normalised(frame)
             box = (0, 0, *current.size)
         else:

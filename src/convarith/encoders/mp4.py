@@ -23,16 +23,95 @@ from typing import IO
 from PIL import Image
 
 from convarith.core.errors import ConvArithError
-from convarith.encoders._stream import check_size, counted
+from convarith.encoders._stream import check_size, counted, has_alpha
 from convarith.figure.checks import check_durations
+from convarith.figure.primitives import Figure
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
 
-__all__ = ["MAX_FPS", "frame_repeats", "require_ffmpeg", "write_mp4"]
+__all__ = [
+    "MAX_FPS",
+    "check_opaque",
+    "frame_repeats",
+    "install_hint",
+    "require_ffmpeg",
+    "write_mp4",
+]
 
 #: Highest frame rate used to honour durations that share no larger step.
 MAX_FPS = 50
-_MISSING = "MP4 output needs the optional extra: pip install 'convarith[mp4]'"
+_TRANSPARENT = (
+    "background=None (transparent) cannot be written to MP4: H.264 video has no "
+    "transparency; give a background colour, or write GIF, WebP, APNG, PNG or SVG"
+)
+
+
+def _source_checkout() -> Path | None:
+    """The folder of the source checkout convarith runs from, or None if it was installed from an index.
+
+    An install from a local folder (``pip install -e .`` or ``pip install .``)
+    records that folder in ``direct_url.json``; a package imported straight
+    from a checkout (``PYTHONPATH=src``) sits in a folder with the project's
+    ``pyproject.toml``.
+    """
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    try:
+        text = metadata.distribution("convarith").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        text = None
+    if text:
+        try:
+            url = json.loads(text).get("url", "")
+        except ValueError:
+            url = ""
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            folder = Path(unquote(parsed.path))
+            if (folder / "pyproject.toml").is_file():
+                return folder
+    package = Path(__file__).resolve().parent.parent
+    for folder in (package.parent, package.parent.parent):
+        project = folder / "pyproject.toml"
+        if project.is_file() and 'name = "convarith"' in project.read_text(errors="replace"):
+            return folder
+    return None
+
+
+def install_hint() -> str:
+    """How to install the MP4 extra, for where this convarith came from.
+
+    From a package index: ``pip install 'convarith[mp4]'``; from a source
+    checkout: ``pip install '.[mp4]'`` in that folder.
+
+    >>> install_hint().startswith("MP4 output needs the optional extra: pip install '")
+    True
+    """
+    folder = _source_checkout()
+    if folder is None:
+        return "MP4 output needs the optional extra: pip install 'convarith[mp4]'"
+    return (
+        "MP4 output needs the optional extra: pip install '.[mp4]' in the source "
+        f"checkout convarith runs from ({folder})"
+    )
+
+
+def check_opaque(figure: Figure) -> None:
+    """Raise unless ``figure`` has a background (MP4 has no transparency).
+
+    Call it before drawing anything.
+
+    >>> from convarith.figure.primitives import Figure
+    >>> check_opaque(Figure(4, 4, (), (100,)))
+    >>> check_opaque(Figure(4, 4, (), (100,), background=None))
+    Traceback (most recent call last):
+        ...
+    convarith.core.errors.ConvArithError: background=None (transparent) cannot be written to MP4: H.264 video has no transparency; give a background colour, or write GIF, WebP, APNG, PNG or SVG
+    """
+    if figure.background is None:
+        raise ConvArithError(_TRANSPARENT)
 
 
 def require_ffmpeg() -> str:
@@ -43,7 +122,8 @@ def require_ffmpeg() -> str:
     Raises
     ------
     ConvArithError
-        ``MP4 output needs the optional extra: pip install 'convarith[mp4]'``.
+        With :func:`install_hint`: ``MP4 output needs the optional extra:
+        pip install 'convarith[mp4]'`` (or ``'.[mp4]'`` in a source checkout).
 
     Examples
     --------
@@ -53,11 +133,12 @@ def require_ffmpeg() -> str:
     try:
         import imageio_ffmpeg
     except ImportError:
-        raise ConvArithError(_MISSING) from None
+        raise ConvArithError(install_hint()) from None
     try:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as error:
-        raise ConvArithError(f"{_MISSING} (its ffmpeg is missing: {error})") from None
+        message = " ".join(str(error).split())
+        raise ConvArithError(f"{install_hint()} (its ffmpeg is missing: {message})") from None
 
 
 def frame_repeats(durations: Sequence[int]) -> tuple[Fraction, list[int]]:
@@ -92,7 +173,7 @@ def write_mp4(
     Parameters
     ----------
     frames
-        The frames, all of one size, any mode.
+        The frames, all of one size, any mode without transparency.
     durations
         Display time of each frame in ms, honoured by repeating frames.
     path
@@ -110,9 +191,11 @@ def write_mp4(
     Raises
     ------
     ConvArithError
-        Before any frame is drawn, if ``imageio-ffmpeg`` is not installed or
-        ``path`` cannot be written; afterwards if ffmpeg fails (with the end
-        of its error output).
+        Before any frame is drawn, if the frames are transparent (a frame
+        stream that says so, see :func:`check_opaque`), ``imageio-ffmpeg``
+        is not installed or ``path`` cannot be written; at the first frame if
+        it has transparency; afterwards if ffmpeg fails (with the end of its
+        error output).
 
     Examples
     --------
@@ -124,6 +207,8 @@ def write_mp4(
     True
     """
     del loop
+    if getattr(frames, "transparent", False):
+        raise ConvArithError(_TRANSPARENT)
     executable = require_ffmpeg()
     if isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= 51:
         raise ConvArithError(f"crf={crf!r} must be a whole number from 0 to 51")
@@ -131,7 +216,10 @@ def write_mp4(
     target = check_file_place(path)
     rate, repeats = frame_repeats(checked)
     stream = iter(counted(frames, len(checked)))
-    first = next(stream).convert("RGB")
+    first = next(stream)
+    if has_alpha(first):
+        raise ConvArithError(_TRANSPARENT)
+    first = first.convert("RGB")
     with atomic_output(target) as temporary, tempfile.TemporaryFile() as errors:
         command = _command(executable, first, rate, crf, temporary)
         process = subprocess.Popen(

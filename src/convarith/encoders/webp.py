@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, features
 
 from convarith.core.errors import ConvArithError
-from convarith.encoders._stream import check_size, counted
+from convarith.encoders._stream import check_size, counted, has_alpha
 from convarith.figure.checks import check_durations
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
@@ -45,7 +45,8 @@ class _FrameSequence(Image.Image):
             self._size0 = frame.size
         check_size(frame, self._size0)
         # The WebP encoder wants RGB(A); a P frame would be converted anyway.
-        rgb = frame if frame.mode == "RGB" else frame.convert("RGB")
+        mode = "RGBA" if has_alpha(frame) else "RGB"
+        rgb = frame if frame.mode == mode else frame.convert(mode)
         self.im = rgb.im
         self._mode = rgb.mode
         self._size = rgb.size
@@ -77,7 +78,8 @@ def write_webp(
     Parameters
     ----------
     frames
-        The frames, all of one size (any mode; they are encoded as RGB).
+        The frames, all of one size (any mode; they are encoded as RGB, or
+        RGBA when they have transparency).
     durations
         Display time of each frame in ms.
     path

@@ -12,6 +12,12 @@ A figure is a stack of layers, drawn in order.  A static layer holds the same
 primitives in every frame; a dynamic layer holds one tuple of primitives per
 frame.  Backends may use that split (the raster backend draws the static
 layers once; the SVG backend writes them once and animates the rest).
+
+>>> cell = Polygon(((0, 0), (30, 0), (30, 30), (0, 30)), fill=(38, 139, 210))
+>>> value = Text((15, 15), "3", 16, (0, 0, 0), kind="value")
+>>> figure = Figure(30, 30, (StaticLayer((cell,)), DynamicLayer(((value,), ()))), (500, 500))
+>>> figure.frame_count, [type(p).__name__ for p in figure.frame(0)]
+(2, ['Polygon', 'Text'])
 """
 
 from __future__ import annotations
@@ -73,7 +79,10 @@ class Text:
     ``position`` is the anchor point: horizontally the start, middle or end of
     the text (``anchor``); vertically the middle of the font's ascender and
     descender (so a digit centred on a cell's centre looks centred).
-    ``size`` is the font size (em) in canvas units.
+    ``size`` is the font size (em) in canvas units.  ``kind`` says what the
+    text is, for checks and tools (backends draw both alike): a ``"label"``
+    names or explains what the figure shows and must stay readable at any
+    size the figure is shown; a ``"value"`` is a number in a cell.
     """
 
     position: Point
@@ -83,6 +92,7 @@ class Text:
     anchor: Literal["start", "middle", "end"] = "middle"
     bold: bool = False
     opacity: float = 1.0
+    kind: Literal["label", "value"] = "label"
 
 
 Primitive = Polygon | Polyline | Text

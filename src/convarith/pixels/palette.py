@@ -18,9 +18,21 @@ from collections.abc import Iterable
 import numpy as np
 from PIL import Image
 
-__all__ = ["MAX_COLORS", "choose_palette", "count_colors", "palette_image", "to_palette"]
+__all__ = [
+    "MAX_COLORS",
+    "choose_palette",
+    "choose_rgba_palette",
+    "count_colors",
+    "count_rgba",
+    "palette_image",
+    "to_palette",
+    "to_rgba_palette",
+]
 
 Color = tuple[int, int, int]
+Rgba = tuple[int, int, int, int]
+#: What every fully transparent pixel becomes.
+CLEAR: Rgba = (0, 0, 0, 0)
 
 #: Palette size: enough for every blend an antialiased figure shows (six
 #: bits of LZW codes stay cheap), small enough that GIFs stay small.
@@ -140,3 +152,97 @@ def _shadowed(colors: list[Color]) -> bool:
     strip.putdata(colors)
     found = to_palette(strip, palette_image(colors)).tobytes()
     return list(found) != list(range(len(colors)))
+
+
+# ---- palettes with transparency ------------------------------------------------------------
+#
+# A figure on a transparent background has pixels of every opacity at the
+# edges of what it draws.  A palette of RGBA colours keeps them (PNG stores
+# an alpha per palette entry); GIF, with one transparent entry, keeps the
+# opaque half (see the GIF encoder).  The mapping is done here, not by
+# Pillow, whose palette mapping ignores alpha.
+
+
+def count_rgba(images: Iterable[Image.Image]) -> Counter[Rgba]:
+    """Pixel count of every colour in some RGBA images, every clear pixel counted as :data:`CLEAR`.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> count_rgba([Image.new("RGBA", (2, 1), (9, 9, 9, 0))])
+    Counter({(0, 0, 0, 0): 2})
+    """
+    counts: Counter[Rgba] = Counter()
+    for image in images:
+        found = image.getcolors(image.width * image.height)
+        assert found is not None
+        for count, color in found:
+            key = CLEAR if color[3] == 0 else color  # type: ignore[index]
+            counts[key] += count  # type: ignore[index]
+    return counts
+
+
+def _premultiplied(colors: np.ndarray) -> np.ndarray:
+    """RGBA rows as premultiplied floats: colours that look alike over anything are close."""
+    alpha = colors[:, 3:4].astype(np.float64) / 255
+    return np.concatenate([colors[:, :3] * alpha, colors[:, 3:4].astype(np.float64)], axis=1)
+
+
+def choose_rgba_palette(counts: Counter[Rgba], max_colors: int = MAX_COLORS) -> list[Rgba]:
+    """At most ``max_colors`` RGBA colours that serve ``counts`` best, :data:`CLEAR` first.
+
+    The greedy choice of :func:`choose_palette`, on premultiplied colours.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> choose_rgba_palette(Counter({(255, 0, 0, 255): 5, (255, 0, 0, 128): 1}), 4)
+    [(0, 0, 0, 0), (255, 0, 0, 255), (255, 0, 0, 128)]
+    """
+    colors = np.array([CLEAR, *(c for c in counts if c != CLEAR)], dtype=np.int64)
+    weights = np.array([counts.get(CLEAR, 0), *(n for c, n in counts.items() if c != CLEAR)])
+    weights = weights.astype(np.float64)
+    weights[0] = np.inf  # always kept: the background
+    points = _premultiplied(colors)
+    chosen: list[int] = []
+    distances = np.full(len(colors), np.inf)
+    while len(chosen) < min(max_colors, len(colors)):
+        scores = np.where(np.isinf(weights), np.inf, weights * distances) if chosen else weights
+        best = int(np.argmax(scores))
+        if chosen and scores[best] <= 0:
+            break
+        chosen.append(best)
+        weights[best] = 0.0
+        step = ((points - points[best]) ** 2).sum(axis=1)
+        np.minimum(distances, step, out=distances)
+    return [tuple(int(v) for v in colors[i]) for i in chosen]  # type: ignore[misc]
+
+
+def to_rgba_palette(image: Image.Image, palette: list[Rgba]) -> Image.Image:
+    """An RGBA image as a ``P`` image on an RGBA ``palette`` (nearest colour, premultiplied).
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> frame = to_rgba_palette(Image.new("RGBA", (1, 1), (250, 0, 0, 250)), [(0, 0, 0, 0), (255, 0, 0, 255)])
+    >>> frame.getpixel((0, 0)), frame.palette.mode
+    (1, 'RGBA')
+    """
+    pixels = np.asarray(image.convert("RGBA"), dtype=np.uint32)
+    keys = (pixels[..., 0] << 24) | (pixels[..., 1] << 16) | (pixels[..., 2] << 8) | pixels[..., 3]
+    unique, inverse = np.unique(keys.reshape(-1), return_inverse=True)
+    seen = np.stack(
+        [(unique >> 24) & 255, (unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1
+    )
+    seen[seen[:, 3] == 0] = 0
+    table = _premultiplied(np.array(palette, dtype=np.int64))
+    here = _premultiplied(seen.astype(np.int64))
+    nearest = np.empty(len(here), dtype=np.uint8)
+    for start in range(0, len(here), 4096):
+        block = here[start : start + 4096]
+        distances = ((block[:, None, :] - table[None, :, :]) ** 2).sum(axis=2)
+        nearest[start : start + 4096] = distances.argmin(axis=1)
+    indices = nearest[inverse].reshape(pixels.shape[:2])
+    result = Image.fromarray(indices, "P")
+    result.putpalette(bytes(channel for color in palette for channel in color), "RGBA")
+    return result

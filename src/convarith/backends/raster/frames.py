@@ -42,6 +42,14 @@ class FrameStream(Iterator[Image.Image]):
     def __len__(self) -> int:
         return self.raster.frame_count - self._next
 
+    @property
+    def transparent(self) -> bool:
+        """Whether the frames have transparent pixels (the figure has no background).
+
+        An encoder that cannot store transparency reads it before drawing a frame.
+        """
+        return self.raster.transparent
+
 
 def render_frames(figure: Figure, *, scale: float = 1.0, mode: Mode = "RGB") -> FrameStream:
     """The frames of ``figure`` in order, drawn one at a time.
@@ -54,7 +62,8 @@ def render_frames(figure: Figure, *, scale: float = 1.0, mode: Mode = "RGB") -> 
         Output pixels per canvas unit.
     mode
         ``"RGB"`` for full colour, or ``"P"`` for palette images that all
-        share one palette (what GIF and small PNGs need).
+        share one palette (what GIF and small PNGs need).  A figure without
+        a background gives RGBA images, or ``P`` images with an RGBA palette.
 
     Returns
     -------

@@ -4,6 +4,10 @@ Coordinates are in supersampled pixels of the whole figure; each operation
 carries its bounds, from which the rasterizer works out the output pixels it
 may touch.  Operations are frozen, so compiled ones can be shared by every
 frame that draws the same primitive.
+
+>>> square = Shapes((((0, 0), (4, 0), (4, 4), (0, 4)),), (0, 0, 255), 1.0, (0, 0, 4, 4))
+>>> square.bounds, square == Shapes(square.polygons, (0, 0, 255), 1.0, (0, 0, 4, 4))
+((0, 0, 4, 4), True)
 """
 
 from __future__ import annotations

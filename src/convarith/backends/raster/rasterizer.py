@@ -21,6 +21,8 @@ The static image itself is made by the same compositing, so a frame differs
 from it only inside that frame's dirty box.  In ``"P"`` mode every frame is
 mapped onto one palette chosen per figure
 (:mod:`convarith.pixels.palette`), and only the dirty crop is mapped.
+A figure without a background is drawn on black and on white, which give
+each pixel's opacity.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from PIL import Image
 
 from convarith.backends.raster.boxes import Box, intersection, union
@@ -47,10 +50,14 @@ from convarith.figure.primitives import (
     StaticLayer,
 )
 from convarith.pixels.palette import (
+    Rgba,
     choose_palette,
+    choose_rgba_palette,
     count_colors,
+    count_rgba,
     palette_image,
     to_palette,
+    to_rgba_palette,
 )
 
 __all__ = ["SUPERSAMPLE", "Mode", "Rasterizer", "check_mode"]
@@ -74,59 +81,25 @@ class _Overlay:
     transmittance: Image.Image  # 255 where the group leaves the pixel below as it is
 
 
-class Rasterizer:
-    """Draws the frames of one figure at one scale.
+class _Canvas:
+    """One figure drawn at one scale on one opaque background: the static part once, frames by box."""
 
-    Building it draws the static part once; :meth:`frame` then costs only
-    the frame's dirty box.  :func:`~convarith.backends.raster.render_frames`
-    is the usual entry point.
-    A figure without a background (``None``) is drawn on white: frames are
-    opaque, as GIF, MP4 and palette PNGs want them.  Large rasters are
-    supersampled less (down to 1x) to keep the supersampled canvas under
-    about 120 MB.
-
-    Parameters
-    ----------
-    figure
-        What to draw.
-    scale
-        Output pixels per canvas unit.
-
-    Examples
-    --------
-    >>> from convarith.figure.primitives import DynamicLayer, Figure, Polygon, StaticLayer
-    >>> square = lambda x: Polygon(((x, 0), (x + 4, 0), (x + 4, 4), (x, 4)), fill=(0, 0, 255))
-    >>> figure = Figure(12, 4, (StaticLayer((square(0),)),
-    ...                         DynamicLayer(((square(4),), (square(8),)))), (500, 500))
-    >>> raster = Rasterizer(figure)
-    >>> raster.size, raster.dirty_box(1)
-    ((12, 4), (7, 0, 12, 4))
-    >>> raster.frame(1).getpixel((10, 2))
-    (0, 0, 255)
-    """
-
-    def __init__(self, figure: Figure, *, scale: float = 1.0) -> None:
-        self._compiled: dict[Primitive, list[Op]] = {}
-        scale = check_scale(scale)
-        width, height = figure.width * scale, figure.height * scale
-        if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
-            raise ConvArithError(
-                f"figure size {figure.width}x{figure.height} must be positive and finite"
-            )
-        self.size = (max(1, math.ceil(width - 1e-6)), max(1, math.ceil(height - 1e-6)))
-        if self.size[0] * self.size[1] > MAX_RASTER_PIXELS:
-            raise ConvArithError(
-                f"scale={scale:g} makes a {self.size[0]}x{self.size[1]} px raster, "
-                f"more than {MAX_RASTER_PIXELS:,} px"
-            )
-        factor = SUPERSAMPLE
-        while factor > 1 and self.size[0] * self.size[1] * factor**2 > MAX_SUPERSAMPLED_PIXELS:
-            factor -= 1
+    def __init__(
+        self,
+        figure: Figure,
+        size: tuple[int, int],
+        factor: int,
+        unit: float,
+        background: Color,
+        compiled: dict[Primitive, list[Op]],
+    ) -> None:
+        self._compiled = compiled
+        self.size = size
         self.supersample = factor
         self.frame_count = figure.frame_count
         self._figure = figure
-        self._unit = scale * factor  # supersampled pixels per canvas unit
-        self._background: Color = figure.background or (255, 255, 255)
+        self._unit = unit  # supersampled pixels per canvas unit
+        self._background = background
 
         layers = figure.layers
         first = next(
@@ -164,10 +137,7 @@ class Rasterizer:
         for item in self._rest:
             if isinstance(item, _Overlay):
                 composite(static, (0, 0, *self.size), item.box, item.color, item.transmittance)
-        self._static = static
-        self._palette: Image.Image | None = None
-        self._static_p: Image.Image | None = None
-        self._cached: dict[int, tuple[Box, Image.Image] | None] = {}
+        self.static = static
 
     # ---- geometry -------------------------------------------------------
 
@@ -207,27 +177,8 @@ class Rasterizer:
 
     # ---- frames ---------------------------------------------------------
 
-    def static_image(self) -> Image.Image:
-        """The figure without its dynamic layers (every frame equals it outside its dirty box).
-
-        Examples
-        --------
-        >>> from convarith.figure.primitives import Figure
-        >>> Rasterizer(Figure(3, 2, (), (100,))).static_image().getpixel((0, 0))
-        (255, 255, 255)
-        """
-        return self._static.copy()
-
     def dirty_box(self, index: int) -> Box | None:
-        """The box where frame ``index`` may differ from the static image, or None.
-
-        Examples
-        --------
-        >>> from convarith.figure.primitives import Figure
-        >>> print(Rasterizer(Figure(3, 2, (), (100,))).dirty_box(0))
-        None
-        """
-        check_frame(self._figure, index)
+        """The box where frame ``index`` may differ from the static image, or None."""
         boxes = [self._box(self._frame_ops([layer], index)) for layer in self._head]
         for item in self._rest:
             if isinstance(item, list):
@@ -240,10 +191,8 @@ class Rasterizer:
             ops.extend(self._compile_all(layer.frames[index]))
         return ops
 
-    def _dirty_region(self, index: int) -> tuple[Box, Image.Image] | None:
+    def dirty_region(self, index: int) -> tuple[Box, Image.Image] | None:
         """The dirty box of frame ``index`` and the frame's pixels inside it (RGB)."""
-        if index in self._cached:
-            return self._cached.pop(index)
         head_ops = self._frame_ops(self._head, index)
         head_box = self._box(head_ops)
         later: list[tuple[list[Op], Box | None] | _Overlay] = []
@@ -272,22 +221,152 @@ class Rasterizer:
                 composite(region, dirty, entry[1], color, transmittance)
         return dirty, region
 
+
+class Rasterizer:
+    """Draws the frames of one figure at one scale.
+
+    Building it draws the static part once; :meth:`frame` then costs only
+    the frame's dirty box.  :func:`~convarith.backends.raster.render_frames`
+    is the usual entry point.  Large rasters are supersampled less (down to
+    1x) to keep the supersampled canvas under about 120 MB.
+
+    A figure without a background (``None``) is transparent there: it is
+    drawn twice, on black and on white, and the two give each pixel's colour
+    and opacity.  Its frames are then RGBA images (``"RGB"`` mode: full
+    colour, with alpha), or ``P`` images whose palette holds an alpha per
+    colour (``"P"`` mode; entry 0 is the clear background).
+
+    Parameters
+    ----------
+    figure
+        What to draw.
+    scale
+        Output pixels per canvas unit.
+
+    Examples
+    --------
+    >>> from convarith.figure.primitives import DynamicLayer, Figure, Polygon, StaticLayer
+    >>> square = lambda x: Polygon(((x, 0), (x + 4, 0), (x + 4, 4), (x, 4)), fill=(0, 0, 255))
+    >>> figure = Figure(12, 4, (StaticLayer((square(0),)),
+    ...                         DynamicLayer(((square(4),), (square(8),)))), (500, 500))
+    >>> raster = Rasterizer(figure)
+    >>> raster.size, raster.dirty_box(1)
+    ((12, 4), (7, 0, 12, 4))
+    >>> raster.frame(1).getpixel((10, 2))
+    (0, 0, 255)
+    >>> clear = Rasterizer(Figure(12, 4, figure.layers, (500, 500), background=None))
+    >>> clear.transparent, clear.frame(1).getpixel((10, 2)), clear.frame(1).getpixel((6, 2))
+    (True, (0, 0, 255, 255), (0, 0, 0, 0))
+    """
+
+    def __init__(self, figure: Figure, *, scale: float = 1.0) -> None:
+        scale = check_scale(scale)
+        width, height = figure.width * scale, figure.height * scale
+        if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+            raise ConvArithError(
+                f"figure size {figure.width}x{figure.height} must be positive and finite"
+            )
+        self.size = (max(1, math.ceil(width - 1e-6)), max(1, math.ceil(height - 1e-6)))
+        if self.size[0] * self.size[1] > MAX_RASTER_PIXELS:
+            raise ConvArithError(
+                f"scale={scale:g} makes a {self.size[0]}x{self.size[1]} px raster, "
+                f"more than {MAX_RASTER_PIXELS:,} px"
+            )
+        factor = SUPERSAMPLE
+        while factor > 1 and self.size[0] * self.size[1] * factor**2 > MAX_SUPERSAMPLED_PIXELS:
+            factor -= 1
+        self.supersample = factor
+        self.frame_count = figure.frame_count
+        self.transparent = figure.background is None
+        self._figure = figure
+        compiled: dict[Primitive, list[Op]] = {}
+        unit = scale * factor
+        if self.transparent:
+            self._canvases = [
+                _Canvas(figure, self.size, factor, unit, color, compiled)
+                for color in ((0, 0, 0), (255, 255, 255))
+            ]
+            self._static = _alpha(*(c.static for c in self._canvases))
+        else:
+            assert figure.background is not None
+            self._canvases = [_Canvas(figure, self.size, factor, unit, figure.background, compiled)]
+            self._static = self._canvases[0].static
+        self._palette: Image.Image | None = None
+        self._rgba_palette: list[Rgba] | None = None
+        self._static_p: Image.Image | None = None
+        self._cached: dict[int, tuple[Box, Image.Image] | None] = {}
+
+    def static_image(self) -> Image.Image:
+        """The figure without its dynamic layers (every frame equals it outside its dirty box).
+
+        Examples
+        --------
+        >>> from convarith.figure.primitives import Figure
+        >>> Rasterizer(Figure(3, 2, (), (100,))).static_image().getpixel((0, 0))
+        (255, 255, 255)
+        """
+        return self._static.copy()
+
+    def dirty_box(self, index: int) -> Box | None:
+        """The box where frame ``index`` may differ from the static image, or None.
+
+        Examples
+        --------
+        >>> from convarith.figure.primitives import Figure
+        >>> print(Rasterizer(Figure(3, 2, (), (100,))).dirty_box(0))
+        None
+        """
+        check_frame(self._figure, index)
+        return self._canvases[0].dirty_box(index)
+
+    def _dirty_region(self, index: int) -> tuple[Box, Image.Image] | None:
+        """The dirty box of frame ``index`` and the frame's pixels inside it (RGB, or RGBA)."""
+        if index in self._cached:
+            return self._cached.pop(index)
+        regions = [canvas.dirty_region(index) for canvas in self._canvases]
+        if regions[0] is None:
+            return None
+        if not self.transparent:
+            return regions[0]
+        (box, on_black), (_, on_white) = regions  # type: ignore[misc]
+        return box, _alpha(on_black, on_white)
+
+    def _sample(self) -> list[Image.Image]:
+        """The static image and a few frames' dirty regions, kept for when they are asked for."""
+        count = self.frame_count
+        samples = min(count, _PALETTE_SAMPLES)
+        indices = sorted({round(i * (count - 1) / max(samples - 1, 1)) for i in range(samples)})
+        for index in indices:
+            # Kept for when the frame is asked for: sampling costs no extra render.
+            self._cached[index] = self._dirty_region(index)
+        return [self._static, *(r[1] for r in self._cached.values() if r is not None)]
+
     @property
     def palette(self) -> Image.Image:
-        """The ``P`` image whose palette every ``"P"`` frame uses, chosen on first use."""
+        """The ``P`` image whose palette every ``"P"`` frame uses, chosen on first use.
+
+        For a transparent figure its palette is RGBA (``palette.palette.mode``).
+        """
         if self._palette is None:
-            count = self.frame_count
-            samples = min(count, _PALETTE_SAMPLES)
-            indices = sorted({round(i * (count - 1) / max(samples - 1, 1)) for i in range(samples)})
-            for index in indices:
-                # Kept for when the frame is asked for: sampling costs no extra render.
-                self._cached[index] = self._dirty_region(index)
-            regions = [r[1] for r in self._cached.values() if r is not None]
-            self._palette = palette_image(choose_palette(count_colors([self._static, *regions])))
+            images = self._sample()
+            if self.transparent:
+                self._rgba_palette = choose_rgba_palette(count_rgba(images))
+                carrier = Image.new("P", (1, 1), 0)
+                flat = bytes(channel for color in self._rgba_palette for channel in color)
+                carrier.putpalette(flat, "RGBA")
+                self._palette = carrier
+            else:
+                self._palette = palette_image(choose_palette(count_colors(images)))
         return self._palette
 
+    def _on_palette(self, image: Image.Image) -> Image.Image:
+        if self.transparent:
+            assert self._rgba_palette is not None
+            return to_rgba_palette(image, self._rgba_palette)
+        return to_palette(image, self.palette)
+
     def frame(self, index: int, mode: Mode = "RGB") -> Image.Image:
-        """Frame ``index`` as an RGB image, or a ``P`` image on :attr:`palette`.
+        """Frame ``index`` as an RGB (RGBA if transparent) image, or a ``P`` image on :attr:`palette`.
 
         Examples
         --------
@@ -298,9 +377,9 @@ class Rasterizer:
         check_frame(self._figure, index)
         check_mode(mode)
         if mode == "P":
-            palette = self.palette
+            self.palette  # noqa: B018  # chosen before the static image is mapped
             if self._static_p is None:
-                self._static_p = to_palette(self._static, palette)
+                self._static_p = self._on_palette(self._static)
             base = self._static_p
         else:
             base = self._static
@@ -308,8 +387,20 @@ class Rasterizer:
         image = base.copy()
         if found is not None:
             box, region = found
-            image.paste(to_palette(region, palette) if mode == "P" else region, box[:2])
+            image.paste(self._on_palette(region) if mode == "P" else region, box[:2])
         return image
+
+
+def _alpha(on_black: Image.Image, on_white: Image.Image) -> Image.Image:
+    """The RGBA image whose compositing over black and over white gives these two images."""
+    black = np.asarray(on_black, dtype=np.int32)
+    white = np.asarray(on_white, dtype=np.int32)
+    alpha = np.clip(255 - (white - black).mean(axis=2).round(), 0, 255).astype(np.int32)
+    safe = np.maximum(alpha, 1)[..., None]
+    color = np.clip((black * 255 + safe // 2) // safe, 0, 255)
+    color[alpha == 0] = 0
+    rgba = np.concatenate([color, alpha[..., None]], axis=2).astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA")
 
 
 def check_mode(mode: str) -> None:

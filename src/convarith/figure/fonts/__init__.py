@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["FontMetrics", "font_path", "metrics", "text_width"]
+__all__ = ["FontMetrics", "cap_height", "font_path", "line_extent", "metrics", "text_width"]
 
 _DIR = Path(__file__).resolve().parent
 _FILES = {False: "ConvarithSans", True: "ConvarithSans-Bold"}
@@ -38,6 +38,7 @@ class FontMetrics:
     units_per_em: int
     ascender: int
     descender: int
+    cap_height: int
     bbox: tuple[int, int, int, int]
     num_glyphs: int
     widths: dict[int, int]
@@ -47,6 +48,14 @@ class FontMetrics:
         """Advance width of ``char`` (a missing character counts as ``?``, as it is drawn)."""
         code = ord(char)
         return self.widths.get(code, self.widths[ord("?")])
+
+    def cap(self, size: float) -> float:
+        """Height of a capital letter (``H``) at font size ``size``.
+
+        >>> round(metrics().cap(100), 1)
+        72.9
+        """
+        return self.cap_height / self.units_per_em * size
 
     def baseline_shift(self, size: float) -> float:
         """Distance from the vertical middle of a line (between ascender and descender) down to its baseline."""
@@ -68,6 +77,7 @@ def metrics(bold: bool = False) -> FontMetrics:
         units_per_em=data["units_per_em"],
         ascender=data["ascender"],
         descender=data["descender"],
+        cap_height=data["cap_height"],
         bbox=tuple(data["bbox"]),
         num_glyphs=data["num_glyphs"],
         widths={int(k): v for k, v in data["widths"].items()},
@@ -83,3 +93,24 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     """
     m = metrics(bold)
     return sum(m.advance(c) for c in text) * size / m.units_per_em
+
+
+def cap_height(size: float, bold: bool = False) -> float:
+    """Height of a capital letter at font size ``size``, in the units of ``size``.
+
+    >>> round(cap_height(10), 2)
+    7.29
+    """
+    return metrics(bold).cap(size)
+
+
+def line_extent(size: float, bold: bool = False) -> tuple[float, float]:
+    """How far a line of text reaches above and below its anchor (the middle of ascender and descender).
+
+    >>> top, bottom = line_extent(10)
+    >>> round(top, 2), round(bottom, 2)
+    (5.82, 5.82)
+    """
+    m = metrics(bold)
+    half = (m.ascender - m.descender) / 2 / m.units_per_em * size
+    return half, half
