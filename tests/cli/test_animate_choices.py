@@ -28,3 +28,16 @@ def test_frame_formats_and_themes_come_from_the_library() -> None:
     assert tuple(options["--theme"].choices or ()) == tuple(THEMES)
     help_text = options["--output"].help or ""
     assert all(ext in help_text for ext in file_extensions())
+
+
+def test_a_theme_s_own_choices_stand_unless_an_option_overrides_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from convarith.cli import main
+
+    base = ["animate", "conv", "--input", "4x4", "--kernel", "3", "-o"]
+    assert main([*base, str(tmp_path / "original.svg"), "--theme", "original"]) == 0
+    assert main([*base, str(tmp_path / "light.svg")]) == 0
+    assert main([*base, str(tmp_path / "bare.svg"), "--no-labels"]) == 0
+    labelled = "input 4"
+    assert labelled not in (tmp_path / "original.svg").read_text()
+    assert labelled in (tmp_path / "light.svg").read_text()
+    assert labelled not in (tmp_path / "bare.svg").read_text()

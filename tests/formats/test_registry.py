@@ -129,3 +129,20 @@ def test_adding_a_format_is_one_entry(monkeypatch: pytest.MonkeyPatch, tmp_path:
     with redirect_stdout(help_text):
         assert main(["animate", "--help"]) == 0
     assert ".txt: frame count as text" in help_text.getvalue()
+
+
+def test_a_format_refuses_a_figure_it_cannot_hold_before_drawing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import convarith.backends.raster as raster
+
+    def no_drawing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a frame was drawn before the refusal")
+
+    monkeypatch.setattr(raster, "render_frames", no_drawing)
+    transparent = convarith.animate("conv", (3, 3), kernel_size=2, background=None)
+    with pytest.raises(
+        ConvArithError, match=r"^background=None \(transparent\) cannot be written to MP4"
+    ):
+        transparent.save(tmp_path / "a.mp4")
+    assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,10 @@ from typing import Any
 from convarith.cli.options import add_operation_arguments, operation_from_args
 from convarith.formats.registry import file_extensions, frame_format_names
 
+#: The themes of draw.style.THEMES, listed here so that building the parser does
+#: not import the drawing layer; tests/cli/test_animate_choices.py holds them equal.
+THEME_NAMES = ("light", "dark", "original")
+
 #: The option that names the output, and its field: refusals and OS errors name it.
 OUTPUT_OPTION = ("-o/--output", "output")
 #: Seconds before the progress bar shows: a short render shows none.
@@ -83,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     look = parser.add_argument_group("style")
     look.add_argument(
         "--theme",
-        choices=("light", "dark", "original"),
+        choices=THEME_NAMES,
         default="light",
         help="colour theme (original: the guide's look, without labels)",
     )
@@ -99,11 +103,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     look.add_argument(
         "--pause-ms", type=int, help="extra milliseconds on the last frame (default 0)"
     )
-    look.add_argument("--caption", action="store_true", help="add a caption with the parameters")
+    # None when not given, so that a theme's own choice (original: no labels) stands.
     look.add_argument(
-        "--no-labels", dest="labels", action="store_false", help="leave the maps unlabelled"
+        "--caption", action="store_true", default=None, help="add a caption with the parameters"
     )
-    look.add_argument("--no-loop", dest="loop", action="store_false", help="play once")
+    look.add_argument(
+        "--no-labels",
+        dest="labels",
+        action="store_false",
+        default=None,
+        help="leave the maps unlabelled",
+    )
+    look.add_argument(
+        "--no-loop", dest="loop", action="store_false", default=None, help="play once"
+    )
 
 
 def style_changes(args: argparse.Namespace) -> dict[str, Any]:
@@ -121,13 +134,10 @@ def style_changes(args: argparse.Namespace) -> dict[str, Any]:
             if args.background.lower() in ("none", "transparent")
             else parse_color("--background", args.background)
         )
-    for field in ("cell", "frame_ms", "pause_ms"):
+    for field in ("cell", "frame_ms", "pause_ms", "caption", "labels", "loop"):
         value = getattr(args, field)
         if value is not None:
             changes[field] = value
-    changes["caption"] = args.caption
-    changes["labels"] = args.labels
-    changes["loop"] = args.loop
     return changes
 
 

@@ -39,6 +39,7 @@ from convarith.files.names import shown
 __all__ = [
     "FORMATS",
     "Format",
+    "check_figure",
     "file_extensions",
     "file_format",
     "frame_format",
@@ -78,6 +79,9 @@ class Format(Record):
     check : str or None
         ``module:function`` that raises :class:`ConvArithError` with the
         install hint when the dependency is not usable.
+    figure_check : str or None
+        ``module:function`` that refuses a figure the format cannot hold
+        (MP4: a transparent background), called before any frame is drawn.
     """
 
     name: str
@@ -90,6 +94,7 @@ class Format(Record):
     requires: str | None = None
     extra: str | None = None
     check: str | None = None
+    figure_check: str | None = None
 
     def load(self) -> Any:
         """The writing function, imported now."""
@@ -158,6 +163,7 @@ FORMATS: tuple[Format, ...] = (
         requires="imageio_ffmpeg",
         extra="mp4",
         check="convarith.encoders.mp4:require_ffmpeg",
+        figure_check="convarith.encoders.mp4:check_opaque",
     ),
     Format(
         "svg",
@@ -278,3 +284,13 @@ def require(fmt: Format) -> None:
     """
     if fmt.check is not None:
         _load(fmt.check)()
+
+
+def check_figure(fmt: Format, figure: Any) -> None:
+    """Raise if ``fmt`` cannot hold ``figure`` (MP4 and a transparent background).
+
+    >>> from convarith.figure.primitives import Figure
+    >>> check_figure(file_format("a.gif"), Figure(4, 4, (), (100,), background=None))
+    """
+    if fmt.figure_check is not None:
+        _load(fmt.figure_check)(figure)

@@ -45,7 +45,7 @@ from convarith.figure.primitives import Figure
 from convarith.files.atomic import FrameSet, atomic_output, making_folder
 from convarith.files.names import check_file_name, frame_file_names
 from convarith.files.places import check_file_place, check_folder_place, is_folder
-from convarith.formats.registry import Format, file_format, frame_format, require
+from convarith.formats.registry import Format, check_figure, file_format, frame_format, require
 
 __all__ = ["Progress", "check_target", "is_folder_target", "save_figure", "write_outputs"]
 
@@ -148,6 +148,8 @@ def write_outputs(
         Every file written, in the order of ``outputs``.
     """
     scale = check_scale(scale)
+    for fmt, _ in outputs:
+        check_figure(fmt, figure)  # before any frame is drawn or any folder made
     written: dict[int, list[Path]] = {}
     by_mode: dict[Mode, list[int]] = {}
     counter = _Counter(progress, figure.frame_count * _passes(outputs))
