@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,14 +9,16 @@ import pytest
 from PIL import Image
 
 import convarith
+from support.tools import require_tool
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-    ),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The browser, or skip (fail under CI=true)."""
+    return require_tool("chromium", "chromium-browser")
+
 
 FLAGS = (
     "--headless",
@@ -31,7 +32,7 @@ FLAGS = (
 )
 
 
-def screenshot(svg: Path, at_s: float, tmp: Path) -> Image.Image:
+def screenshot(browser: str, svg: Path, at_s: float, tmp: Path) -> Image.Image:
     """The SVG as a browser shows it at ``at_s`` seconds into its animation.
 
     The SVG is inlined in a page whose script pauses the animation clock and
@@ -48,11 +49,11 @@ def screenshot(svg: Path, at_s: float, tmp: Path) -> Image.Image:
     shot = tmp / f"at_{at_s}.png"
     subprocess.run(
         [
-            CHROMIUM,
+            browser,
             *FLAGS,
             f"--user-data-dir={tmp / f'profile_{at_s}'}",
             "--virtual-time-budget=2000",
-            "--window-size=500,600",
+            "--window-size=1000,1200",
             f"--screenshot={shot}",
             page.as_uri(),
         ],
@@ -63,7 +64,7 @@ def screenshot(svg: Path, at_s: float, tmp: Path) -> Image.Image:
     return Image.open(shot).convert("RGB")
 
 
-def test_frames_follow_each_other_in_time(tmp_path: Path) -> None:
+def test_frames_follow_each_other_in_time(chromium: str, tmp_path: Path) -> None:
     import numpy as np
 
     from convarith.backends.raster import render_frames
@@ -74,7 +75,7 @@ def test_frames_follow_each_other_in_time(tmp_path: Path) -> None:
     height, width = frames[0].shape[:2]
     seen = {}
     for at_s in (0.1, 1.3, 3.3, 4.6):
-        shot = np.asarray(screenshot(svg, at_s, tmp_path), dtype=float)[:height, :width]
+        shot = np.asarray(screenshot(chromium, svg, at_s, tmp_path), dtype=float)[:height, :width]
         # The browser's frame is the one convarith's own raster of that frame resembles most.
         seen[at_s] = min(range(len(frames)), key=lambda n: np.abs(shot - frames[n]).mean())
     # 500 ms a frame, 9 frames, looping after 4.5 s.

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import convarith
+from support.tools import require_tool
 
 #: The guide's "padding, strides": 9 frames; short frames and a pause to read back.
 PARAMS = {"kernel_size": 3, "stride": 2, "padding": 1}
@@ -29,10 +27,8 @@ def raster_size(anim, scale: float = 1.0) -> tuple[int, int]:
 
 
 def need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed")
-    return path
+    """The tool's path, or skip (fail under CI=true): see support.tools."""
+    return require_tool(tool)
 
 
 def pdf_pages(path: Path) -> int:

@@ -10,11 +10,9 @@ canvas unit (SVG at scale 1, PDF and TikZ at 144 dpi).
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from convarith.figure.primitives import (
@@ -28,6 +26,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
+from support.tools import require_tool
 
 CELL = 30.0
 COLUMN = (1.0 * CELL, -0.5 * CELL)  # one column to the right
@@ -211,10 +210,8 @@ def _clear(point: Point, frame: int) -> bool:
 
 
 def require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} is not installed")
-    return path
+    """The tool's path, or skip (fail under CI=true): see support.tools."""
+    return require_tool(tool)
 
 
 def render_pdf(pdf: Path, page: int, dpi: int = 144) -> Image.Image:
