@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -67,7 +68,7 @@ def test_scene_text(capsys):
     code, out, _ = run(capsys, "scene", "conv-transpose", "--input", "2", "--kernel", "3")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("conv_transpose: input 2 -> output 4")
+    assert lines[0].startswith("conv-transpose: input 2 -> output 4")
     assert len(lines) == 1 + 4
 
 
@@ -158,10 +159,96 @@ def test_scene_text_and_refusal(capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("conv_transpose: input 2 -> output 4, grid 6, 4 frames")
+    assert lines[0].startswith("conv-transpose: input 2 -> output 4, grid 6, 4 frames")
     assert len(lines) == 5
     code = main(
         ["scene", "conv-transpose", "--input", "2", "--kernel", "3", "--output-padding", "1"]
     )
     _, err = capsys.readouterr()
     assert code == 2 and err.startswith("convarith scene: error: ") and err.count("\n") == 1
+    # The command line's spelling: the option the user typed, the operation as they wrote it.
+    assert "--output-padding 1 must be smaller than --stride 1" in err
+    assert "output_padding" not in err and "conv_transpose" not in err
+
+
+# --------------------------------------------------------------------------- the text form
+
+
+def _frame_lines(capsys, *args: str) -> tuple[list[str], dict]:
+    """The per-frame lines of ``convarith scene`` text, and the same scene's JSON with values."""
+    code = main(["scene", *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = _scene_json(capsys, *args, "--numerical", "--seed", "3")
+    return [line.split(" = ", 1)[1] for line in out.splitlines()[1:]], data
+
+
+def _evaluate(formula: str, x: list, w: list | None) -> float:
+    """A frame's formula with the scene's values put in: x[..] and w[..] index them."""
+    import math
+    import re
+
+    def value(table: list, index: str) -> str:
+        for n in json.loads(index):
+            table = table[n]
+        return repr(float(table))
+
+    text = re.sub(r"x(\[[0-9, ]+\])", lambda m: value(x, m.group(1)), formula)
+    if w is not None:
+        text = re.sub(r"w(\[[0-9, ]+\])", lambda m: value(w, m.group(1)), text)
+    assert re.fullmatch(r"(?:[-0-9.e+*/(), ]|max|mean)+", text), text
+    return float(
+        eval(
+            text,
+            {"__builtins__": {}},
+            {"max": lambda *v: max(v), "mean": lambda *v: math.fsum(v) / len(v)},
+        )
+    )
+
+
+def test_scene_text_joins_products_with_plus(capsys) -> None:
+    lines, data = _frame_lines(capsys, "conv", "--input", "4x3", "--kernel", "2", "--padding", "1")
+    assert lines[0] == "w[0, 0]*0 + w[0, 1]*0 + w[1, 0]*0 + w[1, 1]*x[0, 0]"
+    v = data["values"]
+    outputs = [cell for row in v["output"] for cell in row]
+    assert [_evaluate(line, v["input"], v["weights"]) for line in lines] == outputs
+
+
+def test_scene_text_of_a_transposed_convolution_is_its_output(capsys) -> None:
+    lines, data = _frame_lines(
+        capsys, "conv-transpose", "--input", "3", "--kernel", "3", "--stride", "2", "--padding", "1"
+    )
+    v = data["values"]
+    assert [_evaluate(line, v["input"], v["weights"]) for line in lines] == v["output"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["max-pool", "--input", "5x4", "--kernel", "2", "--padding", "1", "--ceil-mode"],
+        ["max-pool", "--input", "7", "--kernel", "3", "--stride", "2", "--dilation", "2"],
+        ["avg-pool", "--input", "5x4", "--kernel", "3", "--padding", "1", "--stride", "2"],
+        ["avg-pool", "--input", "5", "--kernel", "3", "--padding", "1", "--stride", "2",
+         "--ceil-mode"],
+        ["avg-pool", "--input", "6", "--kernel", "3", "--padding", "1", "--stride", "2",
+         "--ceil-mode", "--no-count-include-pad"],
+    ],
+)  # fmt: skip
+def test_pooling_scene_text_shows_max_or_mean_and_gives_torchs_output(capsys, args) -> None:
+    lines, data = _frame_lines(capsys, *args)
+    v = data["values"]
+    assert all(line.startswith("max(" if args[0] == "max-pool" else "mean(") for line in lines)
+    assert not any("w[" in line for line in lines)
+    got = [_evaluate(line, v["input"], None) for line in lines]
+    expected = np.asarray(v["output"], dtype=float).ravel().tolist()
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_avg_pool_divisor_override_divides_the_sum(capsys) -> None:
+    lines, data = _frame_lines(
+        capsys, "avg-pool", "--input", "4x4", "--kernel", "2", "--divisor-override", "3"
+    )
+    assert all(line.endswith(") / 3") for line in lines)
+    x = np.asarray(data["values"]["input"], dtype=float)
+    assert lines[0] == "(x[0, 0] + x[0, 1] + x[1, 0] + x[1, 1]) / 3"
+    assert np.asarray(data["values"]["output"])[0, 0] == pytest.approx(x[:2, :2].sum() / 3)

@@ -48,7 +48,7 @@ def test_shape_text(capsys):
     assert "relationship 6 of the guide" in out
     assert "Good to know:" in out
     assert "input sizes 31..32 all give 16" in out
-    assert "output_padding=1 maps 16x16 back to 32x32" in out
+    assert "--output-padding 1 maps 16x16 back to 32x32" in out
 
 
 def test_shape_text_per_axis_and_transposed(capsys):
@@ -192,3 +192,96 @@ def test_shape_json_other_ops(capsys, op, args, module):
     assert data["op"] == op.replace("-", "_")
     x = torch.zeros(1, 1, *data["input"])
     assert data["output"] == list(module(x).shape[2:])
+
+
+# --------------------------------------------------------------------------- bounded output, CLI spelling
+
+
+def test_huge_stride_prints_ranges_not_lists(capsys):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        code, out, err = run(
+            capsys,
+            "shape",
+            "conv-transpose",
+            "--input",
+            "5",
+            "--kernel",
+            "3",
+            "--stride",
+            "100000000",
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 0 and err == ""
+    assert peak < 2_000_000 and len(out) < 2000
+    assert "--output-padding may be 0..99999999: outputs 400000003..500000002" in out
+    code, out, _ = run(
+        capsys,
+        "shape",
+        "conv-transpose",
+        "--input",
+        "5",
+        "--kernel",
+        "3",
+        "--stride",
+        "100000000",
+        "--json",
+    )
+    data = json.loads(out)
+    assert data["output_padding_choices"] == [
+        {
+            "output_padding": {"min": 0, "max": 99999999},
+            "output": {"min": 400000003, "max": 500000002},
+        }
+    ]
+    assert data["axes"][0]["same_output_input_sizes"] == {"min": 5, "max": 5}
+    assert len(out) < 4000
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["conv", "--input", "1" * 10000, "--kernel", "3"], "--input '1111"),
+        (["conv", "--input", "5", "--kernel", "x".join(["3"] * 5000)], "--kernel '3x3x3"),
+        (["conv", "--input", "5", "--kernel", "3", "--stride", "9" * 30], "at most 9223372036854775807"),
+        (["conv", "--input", "5", "--kernel", "3", "--padding", "1:" + "2" * 5000], "--padding '1:222"),
+        (["conv-tra" + "n" * 5000, "--input", "5", "--kernel", "3"], "OP 'conv-tran"),
+    ],
+)  # fmt: skip
+def test_long_input_is_refused_in_a_short_line(capsys, args, words):
+    code, out, err = run(capsys, "shape", *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and len(err) < 300, err
+    assert words in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["conv-transpose", "-i", "5", "-k", "3", "-s", "2", "--output-padding", "2"],
+            "--output-padding 2 must be smaller than --stride 2 or --dilation 1",
+        ),
+        (
+            ["conv", "-i", "5", "-k", "3", "--output-padding", "1"],
+            "--output-padding 1 does not apply to conv: only conv-transpose has --output-padding",
+        ),
+        (
+            ["conv-transpose", "-i", "5", "-k", "3", "-p", "same"],
+            "--padding same applies only to conv; PyTorch's conv-transpose takes numbers",
+        ),
+        (["conv", "-i", "5x5", "-k", "3x3x3"], "--kernel 3x3x3 has 3 values; the input has 2 axes"),
+        (["max-pool", "-i", "5", "-k", "2", "-p", "2"], "--padding 2 must be at most half of --kernel 2"),
+        (["conv", "-i", "5", "-k", "3", "--ceil-mode"], "--ceil-mode does not apply to conv"),
+        (["conv", "-i", "5x0", "-k", "3"], "--input 5x0 must hold sizes of at least 1"),
+    ],
+)  # fmt: skip
+def test_messages_use_the_command_line_spelling(capsys, args, message):
+    code, _, err = run(capsys, "shape", *args)
+    assert code == 2
+    assert err.startswith(f"convarith shape: error: {message}"), err
+    assert "_transpose" not in err and "output_padding" not in err and "kernel_size" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import torch
 
 from support.cli import run
@@ -87,3 +88,59 @@ def test_stack_padding_forms(capsys):
     assert code == 0
     data = json.loads(out)
     assert [layer["output"] for layer in data["layers"]] == [[9], [5], [5]]
+
+
+def test_named_layers_keep_their_type_and_the_documented_keys(capsys):
+    code, out, _ = run(
+        capsys,
+        "stack",
+        "--input",
+        "8",
+        "conv k=3 name=enc",
+        "conv-transpose k=3 s=2 a=1 name=up",
+        "max-pool k=2 ceil",
+    )
+    assert code == 0
+    rows = out.splitlines()[3:]
+    assert rows[0].split()[1:3] == ["enc", "(conv)"]
+    assert rows[1].split()[1:3] == ["up", "(conv-transpose)"]
+    assert "a=1" in rows[1] and "op=" not in out
+    assert rows[2].split()[1] == "max-pool" and "ceil" in rows[2]
+
+
+@pytest.mark.parametrize(
+    ("layers", "message"),
+    [
+        (["conv k=3", "conv-transpose k=3 s=2 a=2 name=up"], "layer 2 (up, conv-transpose) on 6: a=2 must be smaller than s=2 or d=1"),
+        (["conv k=9"], "layer 1 (conv) on 8: k=9 spans 9 cells"),
+        (["max-pool k=2 p=2"], "layer 1 (max-pool) on 8: p=2 must be at most half of k=2"),
+        (["conv k=3 g=2 name=enc"], "layer 1 (enc, conv): 3 incoming channels must be divisible by g=2"),
+    ],
+)  # fmt: skip
+def test_stack_messages_use_the_layer_keys(capsys, layers, message):
+    code, out, err = run(capsys, "stack", "--input", "8", "--channels", "3", *layers)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"convarith stack: error: {message}"), err
+
+
+def test_long_stacks_and_huge_parameters(capsys, tmp_path):
+    path = tmp_path / "layers.txt"
+    path.write_text("conv k=3 s=2 p=1\n" * 8000)
+    code, out, _ = run(capsys, "stack", "--input", "64", "--file", str(path))
+    assert code == 0
+    last = out.splitlines()[-1].split()
+    assert last[0] == "8000" and last[-2:] == ["3.4753e+2408", "1.7376e+2408"]
+    big = "100000000"
+    code, out, _ = run(
+        capsys,
+        "stack",
+        "--input",
+        "5",
+        f"conv-transpose k=3 s={big}",
+        f"conv k=3 d={big} p={big}",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert [layer["receptive_field"] for layer in data["layers"]] == [[1], [3]]
+    assert [layer["jump"] for layer in data["layers"]] == [["1/100000000"], ["1/100000000"]]

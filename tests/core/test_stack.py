@@ -410,3 +410,165 @@ def test_to_dict_and_table():
     assert d["layers"][0]["receptive_field"] == [3, 3] and d["layers"][0]["jump"] == ["2", "2"]
     table = report.table()
     assert "16x16x16" in table and "receptive field" in table
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the per-layer computations of analyze_stack: configure calls and field steps."""
+    import convarith.core.stack as stack_module
+
+    counts = {"configure": 0, "steps": 0}
+    configure = stack_module.configure
+    add = stack_module._Field.add
+
+    def counted_configure(*args: Any, **kwargs: Any) -> Any:
+        counts["configure"] += 1
+        return configure(*args, **kwargs)
+
+    def counted_add(self: Any, *args: Any) -> Any:
+        before = self.steps
+        result = add(self, *args)
+        counts["steps"] += self.steps - before
+        return result
+
+    monkeypatch.setattr(stack_module, "configure", counted_configure)
+    monkeypatch.setattr(stack_module._Field, "add", counted_add)
+    return counts
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"op": "conv", "kernel_size": 3, "padding": 1},
+        {"op": "conv", "kernel_size": 3, "stride": 2, "padding": 1},  # jumps of 2**n digits
+        {"op": "max_pool", "kernel_size": 3, "stride": 1, "padding": 1},
+    ],
+)
+def test_stack_analysis_is_linear_in_the_layers(monkeypatch, layer):
+    counts = _counting(monkeypatch)
+    work = []
+    for n in (1000, 2000, 4000):
+        counts.update(configure=0, steps=0)
+        report = analyze_stack((64, 64), [layer] * n)
+        assert len(report.layers) == n
+        work.append((counts["configure"], counts["steps"]))
+    # One configuration per layer, and a bounded number of field steps per layer and axis.
+    assert [c for c, _ in work] == [1000, 2000, 4000]
+    assert [s for _, s in work] == [2 * 1000, 2 * 2000, 2 * 4000]
+
+
+def test_an_8000_layer_stack_is_exact():
+    report = analyze_stack((64,), [{"op": "conv", "kernel_size": 3, "padding": 1}] * 8000)
+    assert [r.receptive_field[0] for r in report.layers[:3]] == [3, 5, 7]
+    assert report.layers[-1].receptive_field == (16001,)
+    deep = analyze_stack((1,), [{"op": "conv", "kernel_size": 3, "stride": 2, "padding": 1}] * 8000)
+    assert deep.layers[-1].jump == (Fraction(2**8000),)
+    assert deep.layers[-1].receptive_field == (2**8001 - 1,)
+    # Numbers beyond 30 digits are written short; the JSON and the table stay small.
+    import json
+
+    assert json.dumps(deep.to_dict()["layers"][-1]["jump"]) == '["1.7376e+2408"]'
+    assert deep.to_dict()["layers"][-1]["receptive_field"] == ["3.4753e+2408"]
+    assert len(deep.table().splitlines()[-1]) < 100
+
+
+HUGE = 10**8
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [{"op": "conv_transpose", "kernel_size": 3, "stride": HUGE}],
+        [{"op": "conv_transpose", "kernel_size": 3, "stride": HUGE, "dilation": HUGE, "padding": HUGE}]
+        * 2,
+        [
+            {"op": "conv_transpose", "kernel_size": 3, "stride": HUGE, "padding": HUGE, "dilation": HUGE},
+            {"op": "conv", "kernel_size": 3, "stride": HUGE, "padding": HUGE, "dilation": HUGE},
+        ]
+        * 4,
+        [{"op": "conv", "kernel_size": 2, "padding": HUGE, "dilation": HUGE}] * 3,
+        [
+            {"op": "conv_transpose", "kernel_size": 4, "stride": 2, "padding": 1},
+            {"op": "conv", "kernel_size": 3, "dilation": HUGE, "padding": HUGE},
+        ]
+        * 3,
+    ],
+)  # fmt: skip
+def test_huge_parameters_cost_nothing(layers):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        report = analyze_stack((5,), layers)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, peak
+    assert all(r.receptive_field[0] is not None for r in report.layers)
+
+
+def test_huge_strides_fields_against_a_direct_count():
+    """Stride 10^8, kernel 3: each output cell reads one input cell; through a dilated conv, 3."""
+    report = analyze_stack(
+        (5,),
+        [
+            {"op": "conv_transpose", "kernel_size": 3, "stride": HUGE},
+            {"op": "conv", "kernel_size": 3, "dilation": HUGE, "padding": HUGE},
+        ],
+    )
+    # Output u of the conv reads u - 10^8, u, u + 10^8 of the transposed output; those are
+    # q*10^8 + t with the same t: input cells q-1, q, q+1 -> a hull of 3.
+    assert [r.receptive_field for r in report.layers] == [(1,), (3,)]
+
+
+def test_phases_beyond_the_budget_are_unknown_not_wrong():
+    from convarith.core.limits import MAX_FIELD_STEPS
+
+    report = analyze_stack(
+        (5,), [{"op": "conv_transpose", "kernel_size": HUGE, "stride": HUGE + 1}]
+    )
+    assert report.layers[0].receptive_field == (None,)
+    assert "?" in report.table() and str(MAX_FIELD_STEPS) in report.table()
+    assert report.to_dict()["layers"][0]["receptive_field"] == [None]
+    # A dense chain of upsampling layers: exact while the phases fit, then unknown.
+    chain = analyze_stack((1,), [{"op": "conv_transpose", "kernel_size": 3, "stride": 2}] * 30)
+    fields = [r.receptive_field[0] for r in chain.layers]
+    assert fields[:3] == [2, 2, 2] and fields[-1] is None
+
+
+def test_table_keeps_the_layer_type_and_uses_the_layer_keys():
+    report = analyze_stack(
+        (8,),
+        [
+            {"op": "conv", "kernel_size": 3, "name": "enc"},
+            {"op": "conv_transpose", "kernel_size": 3, "stride": 2, "output_padding": 1},
+            {"op": "max_pool", "kernel_size": 2, "ceil_mode": True, "name": "pool"},
+        ],
+    )
+    rows = report.table().splitlines()[3:]
+    assert rows[0].split()[1:3] == ["enc", "(conv)"]
+    assert rows[1].split()[1] == "conv-transpose" and "a=1" in rows[1] and "op=" not in rows[1]
+    assert rows[2].split()[1:3] == ["pool", "(max-pool)"] and "ceil" in rows[2]
+    data = report.to_dict()["layers"]
+    assert [(d["name"], d["op"]) for d in data] == [
+        ("enc", "conv"),
+        ("", "conv_transpose"),
+        ("pool", "max_pool"),
+    ]
+
+
+def test_refusals_name_the_layer_and_its_type():
+    with pytest.raises(ConvArithError, match=r"^layer 2 \(up, conv_transpose\) on 6: "):
+        analyze_stack(
+            (8,),
+            [
+                {"op": "conv", "kernel_size": 3},
+                {"op": "conv_transpose", "kernel_size": 3, "stride": 2, "output_padding": 2, "name": "up"},
+            ],
+        )  # fmt: skip
+    with pytest.raises(ConvArithError, match=r"^layer 1 \(enc, conv\): 3 incoming channels"):
+        analyze_stack(
+            (8,), [Layer("conv", {"kernel_size": 3}, groups=2, name="enc")], in_channels=3
+        )

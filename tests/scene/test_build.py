@@ -170,3 +170,110 @@ def test_frame_count_and_order_are_row_major_3d():
     s = scene("conv", (3, 4, 5), kernel_size=(1, 2, 3))
     assert s.output_shape == (3, 3, 3)
     assert [f.output for f in s.frames] == list(itertools.product(range(3), range(3), range(3)))
+
+
+# --------------------------------------------------------------------------- cost before work
+
+
+def _refused_without_building(monkeypatch: pytest.MonkeyPatch, call: Any) -> str:
+    """Run ``call`` with the scene builder made to fail: the refusal must come first, in one line."""
+    import tracemalloc
+
+    import convarith.scene.build as build
+    from convarith import ConvArithError
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the scene was built before the refusal")
+
+    monkeypatch.setattr(build, "build_frames", never)
+    monkeypatch.setattr(build, "grid_of", never)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConvArithError) as info:
+            call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, peak
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 400
+    return message
+
+
+HUGE = 10**8
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "words"),
+    [
+        ((1000, 1000), {"op": "conv", "kernel_size": 3}, "996004 frames"),
+        ((100000, 100000), {"op": "conv", "kernel_size": 3}, "frames"),
+        ((3000, 3000), {"op": "conv", "kernel_size": 3}, "at most 20000 frames"),
+        ((300, 300, 300), {"op": "conv", "kernel_size": 3}, "cube input"),
+        (
+            (1001, 1001),
+            {"op": "conv", "kernel_size": 3, "stride": 10},
+            "at most 1000000 grid cells",
+        ),
+        ((2000000,), {"op": "conv", "kernel_size": 3, "stride": 100}, "grid cells"),
+        ((200, 200), {"op": "conv", "kernel_size": 100}, "window positions"),
+        ((5, 5), {"op": "conv_transpose", "kernel_size": 3, "stride": HUGE}, "frames"),
+        ((5,), {"op": "conv", "kernel_size": 3, "padding": HUGE}, "no input fits"),
+        ((5,), {"op": "conv", "kernel_size": 2, "dilation": HUGE, "padding": HUGE}, "frames"),
+        (
+            (5,),
+            {"op": "conv", "kernel_size": 2, "dilation": HUGE, "padding": HUGE // 2},
+            "grid cells",
+        ),
+        ((5, 5, 5), {"op": "max_pool", "kernel_size": 3, "dilation": HUGE, "padding": 1}, ""),
+    ],
+)
+def test_scenes_beyond_the_limits_are_refused_before_any_work(monkeypatch, shape, params, words):
+    params = dict(params)
+    op = params.pop("op")
+    message = _refused_without_building(monkeypatch, lambda: scene(op, shape, **params))
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    ("op", "params", "ndim"),
+    [
+        ("conv", {"kernel_size": 3}, 2),
+        ("conv", {"kernel_size": 3}, 1),
+        ("conv", {"kernel_size": 2}, 3),
+        ("conv", {"kernel_size": 3, "stride": 10}, 2),
+        ("conv", {"kernel_size": 40}, 2),
+        ("conv_transpose", {"kernel_size": 3, "stride": 2}, 2),
+        ("conv_transpose", {"kernel_size": 4, "stride": 3, "dilation": 2, "padding": 1}, 1),
+        ("max_pool", {"kernel_size": 3, "stride": 1, "ceil_mode": True}, 2),
+    ],
+)
+def test_the_largest_input_named_fits_and_one_more_does_not(op, params, ndim):
+    import re
+
+    from convarith import ConvArithError
+    from convarith.core.arithmetic import configure
+    from convarith.scene.build import check_cost, scene_cost
+
+    with pytest.raises(ConvArithError) as info:
+        scene(op, (10**6,) * ndim, **params)
+    found = re.search(
+        r"the largest (?:square |cube )?input with these parameters is ([0-9x]+)$", str(info.value)
+    )
+    assert found, str(info.value)
+    n = int(found.group(1).split("x")[0])
+    assert found.group(1) == "x".join([str(n)] * ndim)
+    check_cost(configure(op, (n,) * ndim, **params))  # fits
+    assert not scene_cost(configure(op, (n + 1,) * ndim, **params)).fits()
+
+
+def test_every_legitimate_scene_still_builds():
+    from convarith.core.limits import MAX_FRAMES, MAX_GRID_CELLS
+
+    sc = scene("conv", (64, 64), kernel_size=3)
+    assert len(sc.frames) == 62 * 62
+    # The largest of each limit passes: 20000 frames, 1000 x 1000 grid cells.
+    assert len(scene("conv", (MAX_FRAMES,), kernel_size=1).frames) == MAX_FRAMES
+    big = scene("conv", (1000, 1000), kernel_size=1, stride=8)
+    assert np.prod(big.grid_shape) <= MAX_GRID_CELLS and len(big.frames) == 125 * 125
+    assert len(scene("conv_transpose", (35, 35), kernel_size=3, stride=4).frames) == 139 * 139

@@ -155,7 +155,8 @@ def test_frames_count_rows_or_columns() -> None:
     [
         ("conv", (9, 9), {"kernel_size": 1}, "8x8"),
         ("conv", (65,), {"kernel_size": 2}, "64"),
-        ("conv_transpose", (3, 3), {"kernel_size": 7}, "8x8"),  # 9x9 output: 81 rows
+        # 9x9 output: 81 rows; a 2x2 input gives 8x8, 64 rows.
+        ("conv_transpose", (3, 3), {"kernel_size": 7}, "2x2"),
     ],
 )
 def test_too_large_matrix_refused_with_a_size(op, shape, params, suggested) -> None:
@@ -177,3 +178,30 @@ def test_pooling_refused(op) -> None:
     with pytest.raises(ConvArithError, match="pool") as info:
         matrix_scene(op, (4, 4), kernel_size=2)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("op", "shape", "params"),
+    [
+        ("conv", (5, 5), {"kernel_size": 3, "padding": 10**8}),
+        ("conv_transpose", (2, 2), {"kernel_size": 3, "stride": 10**8}),
+        ("conv", (5,), {"kernel_size": 2, "dilation": 10**8, "padding": 10**8 // 2}),
+    ],
+)
+def test_huge_parameters_are_refused_before_the_scene_is_built(monkeypatch, op, shape, params):
+    import tracemalloc
+
+    import convarith.scene.matrix as matrix
+
+    def never(*args, **kwargs):
+        raise AssertionError("built before the refusal")
+
+    monkeypatch.setattr(matrix, "scene_of", never)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConvArithError) as info:
+            matrix_scene(op, shape, **params)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000 and "\n" not in str(info.value)

@@ -96,3 +96,52 @@ def test_scatter_refuses_what_torch_refuses() -> None:
         scatter_scene((3,), kernel_size=3, stride=2, output_padding=2)
     with pytest.raises(ConvArithError):
         scatter_scene((1,), kernel_size=1, padding=1)  # o' = -1
+
+
+def test_running_sums_are_worked_out_when_asked_for() -> None:
+    """Frames keep no copy of the sums: 900 frames over a 32x32 result cost a few MB, not 30."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        sc = scatter_scene((30, 30), kernel_size=3, seed=2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, peak
+    # In any order, each frame's sums are those of the blocks up to it.
+    full = np.zeros(sc.full_shape)
+    expected = []
+    for frame in sc.frames:
+        for _, pos, product in frame.taps:
+            full[pos] += product
+        expected.append(full.copy())
+    for n in (899, 0, 450, 451, 3, 899):
+        np.testing.assert_allclose(np.asarray(sc.frames[n].running), expected[n], atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("shape", "params", "gather_frames", "words"),
+    [
+        ((5, 5), {"kernel_size": 3, "stride": 10**8}, False, "grid cells"),
+        ((5, 5), {"kernel_size": 3, "dilation": 10**8}, True, "frames"),
+        ((150, 150), {"kernel_size": 3}, False, "at most 20000 frames"),
+        ((60, 60), {"kernel_size": 3}, False, "2000000"),
+    ],
+)
+def test_scatter_scenes_beyond_the_limits_are_refused_first(
+    monkeypatch, shape, params, gather_frames, words
+) -> None:
+    import convarith.scene.scatter as scatter
+
+    def never(*args, **kwargs):
+        raise AssertionError("built before the refusal")
+
+    monkeypatch.setattr(scatter, "scene_of", never)
+    with pytest.raises(ConvArithError) as info:
+        scatter_scene(shape, gather_frames=gather_frames, **params)
+    message = str(info.value)
+    assert words in message and "\n" not in message
+    assert "the largest square input with these parameters is" in message or (
+        "no input fits these parameters" in message
+    )

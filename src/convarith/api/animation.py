@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from convarith.core.errors import ConvArithError
-from convarith.core.limits import MAX_FRAMES
-from convarith.core.text import per_axis_text, shape_text
+from convarith.core.text import brief, per_axis_text, shape_text
 from convarith.draw import THEMES, VIEWS, Style, draw
 from convarith.draw.views import AnyScene
 from convarith.figure.primitives import Figure
-from convarith.scene.build import scene
 
 __all__ = ["Animation", "animate", "default_name", "make_style"]
 
@@ -54,13 +52,13 @@ def default_name(sc: AnyScene, view: str = "arithmetic") -> str:
 def make_style(theme: str = "light", style: Style | None = None, **changes: Any) -> Style:
     """A style from a theme name (``light``, ``dark``), an optional base, and changes."""
     if style is None:
-        if theme not in THEMES:
-            raise ConvArithError(f"theme={theme!r} must be one of {', '.join(THEMES)}")
+        if not isinstance(theme, str) or theme not in THEMES:
+            raise ConvArithError(f"theme={brief(theme)} must be one of {', '.join(THEMES)}")
         style = THEMES[theme]
     unknown = [k for k in changes if k not in _STYLE_KEYS]
     if unknown:
         raise ConvArithError(
-            f"unknown style option {unknown[0]!r}; known: {', '.join(_STYLE_KEYS)}"
+            f"unknown style option {brief(unknown[0])}; known: {', '.join(_STYLE_KEYS)}"
         )
     return style.updated(**changes)
 
@@ -125,21 +123,36 @@ class Animation:
 def _scene(
     op: str, input_shape: Any, view: str, numerical: bool, seed: int | None, params: dict[str, Any]
 ) -> AnyScene:
-    """The scene a view draws."""
+    """The scene a view draws, its cost checked from the arithmetic before anything is built."""
+    from convarith.core.arithmetic import configure
+    from convarith.core.params import canonical_op
+    from convarith.scene.build import check_cost, check_seed, scene_cost, scene_of
+
+    if view in ("scatter", "compare") and canonical_op(op) != "conv_transpose":
+        raise ConvArithError(
+            f"view={view!r} shows a transposed convolution (op='conv_transpose'), not op={brief(op)}"
+        )
+    check_seed(seed)
+    config = configure(op, input_shape, **params)
+    if config.ndim > 2:
+        raise ConvArithError(
+            f"input_shape={brief(config.input_shape)}: animations draw 1-D and 2-D operations; "
+            "a 3-D scene is available as data (convarith scene ... --json)"
+        )
     if view in ("scatter", "compare"):
-        from convarith.core.params import canonical_op
         from convarith.scene.scatter import scatter_scene
 
-        if canonical_op(op) != "conv_transpose":
-            raise ConvArithError(
-                f"view={view!r} shows a transposed convolution (op='conv_transpose'), not op={op!r}"
-            )
-        return scatter_scene(input_shape, seed=seed, **params)
+        return scatter_scene(
+            config.input_shape, seed=seed, gather_frames=view == "compare", **config.rule_params()
+        )
     if view == "matrix":
         from convarith.scene.matrix import matrix_scene
 
-        return matrix_scene(op, input_shape, numerical=numerical, seed=seed, **params)
-    return scene(op, input_shape, numerical=numerical or view == "numerical", seed=seed, **params)
+        return matrix_scene(
+            op, config.input_shape, numerical=numerical, seed=seed, **config.rule_params()
+        )
+    check_cost(config, scene_cost, "an animation")
+    return scene_of(config, numerical=numerical or view == "numerical", seed=seed)
 
 
 def animate(
@@ -189,7 +202,10 @@ def animate(
     ------
     ConvArithError
         For a configuration PyTorch refuses, a 3-D input, a view that does not
-        fit the operation, or an animation too large to watch.
+        fit the operation, or an animation too large to watch: frames, grid
+        cells and window positions are checked against
+        :mod:`convarith.core.limits` from the arithmetic, before the scene is
+        built or anything is drawn.
     """
     if name is not None:
         from convarith.files.names import check_file_name
@@ -198,19 +214,7 @@ def animate(
     style_changes = {k: params.pop(k) for k in list(params) if k in _STYLE_KEYS}
     chosen = make_style(theme, style, **style_changes)
     view = view or ("numerical" if numerical else "arithmetic")
-    if view not in VIEWS:
-        raise ConvArithError(f"view={view!r} must be one of {', '.join(VIEWS)}")
+    if not isinstance(view, str) or view not in VIEWS:
+        raise ConvArithError(f"view={brief(view)} must be one of {', '.join(VIEWS)}")
     sc = _scene(op, input_shape, view, numerical, seed, params)
-    shape = sc.config.input_shape
-    if len(shape) > 2:
-        raise ConvArithError(
-            f"input_shape={shape!r}: animations draw 1-D and 2-D operations; "
-            "a 3-D scene is available as data (convarith scene ... --json)"
-        )
-    if len(sc.frames) > MAX_FRAMES:
-        raise ConvArithError(
-            f"{len(sc.frames)} frames (one per output cell of "
-            f"{shape_text(sc.config.output_shape)}) is too many to watch (limit {MAX_FRAMES}); "
-            "use a smaller input or a larger stride"
-        )
     return Animation(sc, view, chosen, default_name(sc, view) if name is None else name)

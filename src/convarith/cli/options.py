@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_SIZE
+from convarith.core.text import brief
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,13 +19,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPERATION_HELP",
+    "OPTION_NAMES",
     "add_operation_arguments",
+    "cli_spelling",
     "operation_from_args",
     "parse_padding",
     "parse_sizes",
 ]
 
 OPERATION_HELP = "conv, conv-transpose, max-pool or avg-pool"
+
+
+def _int(text: str) -> int:
+    """One integer of an option's value; ValueError for anything else.
+
+    A digit string too long for ``int()`` is kept by its length, before
+    Python's own limit (4300 digits) is reached: it is refused as too large.
+    """
+    digits = text.strip().lstrip("+-")
+    if not digits.isdigit() or not digits.isascii():
+        raise ValueError(text)
+    if len(digits) > 19:  # beyond 64 bits: keep the digits' size, not their value
+        return (-1 if text.strip().startswith("-") else 1) * (MAX_SIZE + 1)
+    return int(text)
 
 
 def parse_sizes(option: str, text: str) -> tuple[int, ...]:
@@ -33,11 +51,20 @@ def parse_sizes(option: str, text: str) -> tuple[int, ...]:
     (32, 16)
     """
     try:
-        return tuple(int(part) for part in text.lower().split("x"))
+        sizes = tuple(_int(part) for part in text.lower().split("x"))
     except ValueError:
         raise ConvArithError(
-            f"{option} {text!r} must be integers joined by 'x', like 3 or 3x2"
+            f"{option} {brief(text)} must be integers joined by 'x', like 3 or 3x2"
         ) from None
+    if len(sizes) > 3:
+        raise ConvArithError(
+            f"{option} {brief(text)} holds {len(sizes)} sizes; at most 3 (one per axis)"
+        )
+    if any(abs(n) > MAX_SIZE for n in sizes):
+        raise ConvArithError(
+            f"{option} {brief(text)} must hold numbers of at most {MAX_SIZE} (PyTorch's 64-bit integers)"
+        )
+    return sizes
 
 
 def _per_axis(option: str, text: str | None) -> Any:
@@ -60,22 +87,24 @@ def parse_padding(text: str | None, option: str = "--padding") -> Any:
         return rule
     parts = text.lower().split("x")
     values: list[Any] = []
+    shape = f"{option} {brief(text)} must be like 1, 1x2, 1:2 (low:high), same, valid or same_tf"
+    if len(parts) > 3:
+        raise ConvArithError(
+            f"{option} {brief(text)} holds {len(parts)} values; at most 3 (one per axis)"
+        )
     for part in parts:
-        if ":" in part:
-            low, _, high = part.partition(":")
-            try:
-                values.append((int(low), int(high)))
-            except ValueError:
-                raise ConvArithError(
-                    f"{option} {text!r} must be like 1, 1x2, 1:2 (low:high), same, valid or same_tf"
-                ) from None
-        else:
-            try:
-                values.append(int(part))
-            except ValueError:
-                raise ConvArithError(
-                    f"{option} {text!r} must be like 1, 1x2, 1:2 (low:high), same, valid or same_tf"
-                ) from None
+        try:
+            if ":" in part:
+                low, _, high = part.partition(":")
+                values.append((_int(low), _int(high)))
+            else:
+                values.append(_int(part))
+        except ValueError:
+            raise ConvArithError(shape) from None
+    if any(abs(n) > MAX_SIZE for v in values for n in (v if isinstance(v, tuple) else (v,))):
+        raise ConvArithError(
+            f"{option} {brief(text)} must hold numbers of at most {MAX_SIZE} (PyTorch's 64-bit integers)"
+        )
     if len(values) == 1 and not isinstance(values[0], tuple):
         return values[0]
     return tuple(values)
@@ -147,3 +176,126 @@ def operation_from_args(args: argparse.Namespace) -> tuple[str, tuple[int, ...],
     if args.divisor_override is not None:
         params["divisor_override"] = args.divisor_override
     return op, parse_sizes("--input", args.input), params
+
+
+#: The library's parameter names -> the options of ``convarith shape``, ``scene`` and ``animate``.
+OPTION_NAMES = {
+    "input_shape": "--input",
+    "kernel_size": "--kernel",
+    "stride": "--stride",
+    "padding": "--padding",
+    "dilation": "--dilation",
+    "output_padding": "--output-padding",
+    "ceil_mode": "--ceil-mode",
+    "count_include_pad": "--no-count-include-pad",
+    "divisor_override": "--divisor-override",
+    "seed": "--seed",
+    "scale": "--scale",
+    "view": "--view",
+    "theme": "--theme",
+    "name": "--name",
+}
+
+#: Options that take no value.
+_FLAGS = ("--ceil-mode", "--no-count-include-pad", "ceil")
+
+#: Operation names as the command line writes them.
+_OPS = {"conv_transpose": "conv-transpose", "max_pool": "max-pool", "avg_pool": "avg-pool"}
+
+
+def _option_value(text: str) -> str:
+    """A value as the library wrote it (``(3, 2)``, ``((1, 2), 0)``, ``'same'``), as an option takes it."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return text
+
+    def number(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    def one(v: Any) -> str | None:
+        if number(v):
+            return str(v)
+        if isinstance(v, tuple) and len(v) == 2 and all(number(n) for n in v):
+            return f"{v[0]}:{v[1]}"
+        return None
+
+    if isinstance(value, str):
+        return value
+    if number(value):
+        return str(value)
+    if isinstance(value, tuple) and value:
+        parts = [one(v) for v in value]
+        if all(p is not None for p in parts):
+            return "x".join(p for p in parts if p is not None)
+    return text
+
+
+def _value_end(message: str, start: int) -> int:
+    """Where a value that starts at ``start`` ends: its closing bracket or quote, or a separator."""
+    if start < len(message) and message[start] in "([":
+        depth = 0
+        for n in range(start, len(message)):
+            if message[n] in "([":
+                depth += 1
+            elif message[n] in ")]":
+                depth -= 1
+                if depth == 0:
+                    return n + 1
+        return len(message)
+    if start < len(message) and message[start] in "'\"":
+        close = message.find(message[start], start + 1)
+        return len(message) if close < 0 else close + 1
+    end = start
+    while end < len(message) and message[end] not in " ;,:)":
+        end += 1
+    return end
+
+
+def cli_spelling(message: str, names: dict[str, str] | None = None) -> str:
+    """A library message in the command line's spelling.
+
+    ``kernel_size=(3, 2)`` becomes ``--kernel 3x2``, ``output_padding=2``
+    ``--output-padding 2``, ``conv_transpose`` ``conv-transpose``: what the
+    user typed, the way they typed it.  ``names`` maps parameter names to
+    the options (or layer keys, ``k=``) the command takes.
+
+    >>> cli_spelling("output_padding=2 must be smaller than stride=2 or dilation=1")
+    '--output-padding 2 must be smaller than --stride 2 or --dilation 1'
+    >>> cli_spelling("padding=((1, 2),) does not apply to conv_transpose")
+    '--padding 1:2 does not apply to conv-transpose'
+    """
+    import re
+
+    names = OPTION_NAMES if names is None else names
+    keyed = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    out: list[str] = []
+    position = 0
+    for match in re.finditer(rf"(?<![\w-])({keyed})=", message):
+        if match.start() < position:
+            continue
+        option = names[match.group(1)]
+        end = _value_end(message, match.end())
+        value = _option_value(message[match.end() : end])
+        out.append(message[position : match.start()])
+        if option in _FLAGS or (value in ("True", "False") and not option.endswith("=")):
+            out.append(option)  # a flag takes no value
+        else:
+            out.append(f"{option}{'' if option.endswith('=') else ' '}{value}")
+        position = end
+    out.append(message[position:])
+    text = "".join(out)
+    for library, cli in _OPS.items():
+        text = re.sub(rf"\b{library}\b", cli, text)
+    for name in (
+        "kernel_size",
+        "output_padding",
+        "ceil_mode",
+        "count_include_pad",
+        "divisor_override",
+    ):
+        if name in names:
+            text = re.sub(rf"(?<![\w-]){name}\b(?!=)", names[name].rstrip("="), text)
+    return re.sub(r"\bop=", "OP ", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from convarith.cli.options import add_operation_arguments, operation_from_args
+from convarith.cli.options import add_operation_arguments, cli_spelling, operation_from_args
 
 EXAMPLES = """\
 examples:
@@ -28,14 +28,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation (or its JSON) of the configuration."""
+    from convarith.core.errors import ConvArithError
     from convarith.core.explain import describe
 
-    op, shape, params = operation_from_args(args)
-    description = describe(op, shape, **params)
+    try:
+        op, shape, params = operation_from_args(args)
+        description = describe(op, shape, **params)
+    except ConvArithError as error:
+        raise ConvArithError(cli_spelling(str(error))) from None
     if args.json:
         import json
 
         print(json.dumps(description.to_dict(), indent=2))
     else:
-        print(description.text())
+        print(description.text(cli=True))
     return 0

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from convarith.cli.options import parse_padding, parse_sizes
+from convarith.cli.options import cli_spelling, parse_padding, parse_sizes
 from convarith.core.errors import ConvArithError
+from convarith.core.text import brief
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EXAMPLES = """\
 layers:
@@ -82,31 +86,59 @@ def parse_layer(text: str) -> dict[str, Any]:
     words = text.split()
     if not words:
         raise ConvArithError("an empty layer: give an operation such as 'conv k=3'")
+    shown = brief(text)
     layer: dict[str, Any] = {"op": words[0]}
     for word in words[1:]:
         key, sep, value = word.partition("=")
         name = _KEYS.get(key.lower())
         if name is None:
             raise ConvArithError(
-                f"layer {text!r}: unknown setting {key!r}; use k, s, p, d, a, c, in, g, ceil or name"
+                f"layer {shown}: unknown setting {brief(key)}; use k, s, p, d, a, c, in, g, ceil or name"
             )
         if name == "ceil_mode":
             layer[name] = value.lower() not in ("0", "false", "no") if sep else True
         elif name == "name":
             layer[name] = value
         elif name == "padding":
-            layer[name] = parse_padding(value, option=f"layer {text!r}: p")
+            layer[name] = parse_padding(value, option=f"layer {shown}: p")
         elif not sep:
-            raise ConvArithError(f"layer {text!r}: {key} needs a value, like {key}=3")
+            raise ConvArithError(
+                f"layer {shown}: {brief(key)[1:-1]} needs a value, like {brief(key)[1:-1]}=3"
+            )
         else:
-            sizes = parse_sizes(f"layer {text!r}: {key}", value)
+            sizes = parse_sizes(f"layer {shown}: {brief(key)[1:-1]}", value)
             if name in ("out_channels", "in_channels", "groups"):
                 if len(sizes) != 1:
-                    raise ConvArithError(f"layer {text!r}: {key}={value} must be one number")
+                    raise ConvArithError(
+                        f"layer {shown}: {key}={brief(value)[1:-1]} must be one number"
+                    )
                 layer[name] = sizes[0]
             else:
                 layer[name] = sizes[0] if len(sizes) == 1 else sizes
     return layer
+
+
+#: The library's parameter names -> the layer keys of ``convarith stack``.
+LAYER_KEYS = {
+    "kernel_size": "k=",
+    "stride": "s=",
+    "padding": "p=",
+    "dilation": "d=",
+    "output_padding": "a=",
+    "out_channels": "c=",
+    "in_channels": "in=",
+    "groups": "g=",
+    "ceil_mode": "ceil",
+    "input_shape": "--input",
+}
+
+
+def _spelled(message: str) -> str:
+    """A library message in the spelling of ``convarith stack``: layer keys, ``--input``, ``--channels``."""
+    names = dict(LAYER_KEYS)
+    if not message.startswith("layer "):
+        names["in_channels"] = "--channels"
+    return cli_spelling(message, names)
 
 
 def _layer_lines(path: str) -> list[str]:
@@ -119,10 +151,10 @@ def _layer_lines(path: str) -> list[str]:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise ConvArithError(f"--file {path!r} cannot be read: {reason}") from None
+        raise ConvArithError(f"--file {brief(path)} cannot be read: {reason}") from None
     if len(data) > MAX_INPUT_FILE_BYTES:
         raise ConvArithError(
-            f"--file {path!r} is larger than {MAX_INPUT_FILE_BYTES:,} bytes, the most a layer "
+            f"--file {brief(path)} is larger than {MAX_INPUT_FILE_BYTES:,} bytes, the most a layer "
             "file may hold"
         )
     return [line.split("#", 1)[0].strip() for line in text.splitlines()]
@@ -138,7 +170,12 @@ def run(args: argparse.Namespace) -> int:
     layers = [parse_layer(t) for t in texts if t.strip()]
     if not layers:
         raise ConvArithError('no layers: give at least one, like "conv k=3 s=2" (see --help)')
-    report = analyze_stack(parse_sizes("--input", args.input), layers, in_channels=args.channels)
+    try:
+        report = analyze_stack(
+            parse_sizes("--input", args.input), layers, in_channels=args.channels
+        )
+    except ConvArithError as error:
+        raise ConvArithError(_spelled(str(error))) from None
     if args.json:
         import json
 

@@ -8,7 +8,10 @@ analyses (relationships, equivalent convolutions, scenes) start from one.
 
 from __future__ import annotations
 
+import operator
+
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_SIZE
 from convarith.core.params import (
     POOLS,
     AxisParams,
@@ -18,6 +21,7 @@ from convarith.core.params import (
     parse_shape,
 )
 from convarith.core.record import Record
+from convarith.core.text import brief, number_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,7 +49,13 @@ def conv_output_size(i: int, k: int, s: int = 1, p_lo: int = 0, p_hi: int = 0, d
     >>> conv_output_size(5, 3, 2, 1, 1)
     3
     """
+    i, k, s, p_lo, p_hi, d = _ints(i, k, s, p_lo, p_hi, d)
     return (i + p_lo + p_hi - (d * (k - 1) + 1)) // s + 1
+
+
+def _ints(*values: int) -> tuple[int, ...]:
+    """Python ints (numpy's integers compute without overflow once converted)."""
+    return tuple(v if type(v) is int else operator.index(v) for v in values)
 
 
 def transposed_output_size(
@@ -56,6 +66,7 @@ def transposed_output_size(
     >>> transposed_output_size(3, 3, 2, 1, 1)
     5
     """
+    i, k, s, p_lo, p_hi, d, a = _ints(i, k, s, p_lo, p_hi, d, a)
     return (i - 1) * s - p_lo - p_hi + d * (k - 1) + a + 1
 
 
@@ -70,6 +81,7 @@ def pool_output_size(
     >>> pool_output_size(5, 2, 2), pool_output_size(5, 2, 2, ceil_mode=True)
     (2, 3)
     """
+    i, k, s, p, d = _ints(i, k, s, p, d)
     k_eff = d * (k - 1) + 1
     o = (i + 2 * p - k_eff + (s - 1 if ceil_mode else 0)) // s + 1
     if ceil_mode and (o - 1) * s >= i + p:
@@ -83,6 +95,7 @@ def same_tf_padding(i: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
     >>> same_tf_padding(5, 3, 2), same_tf_padding(6, 3, 2)
     ((1, 1), (0, 1))
     """
+    i, k, s, d = _ints(i, k, s, d)
     o = -(-i // s)
     need = max(0, (o - 1) * s + d * (k - 1) + 1 - i)
     return need // 2, need - need // 2
@@ -174,6 +187,17 @@ class Config(Record):
                 result["divisor_override"] = self.divisor_override
         return result
 
+    def rule_params(self) -> dict[str, Any]:
+        """:meth:`params` with a size-dependent padding rule (``same_tf``) kept as the rule."""
+        result = self.params()
+        if self.padding_rule == "same_tf":
+            result["padding"] = "same_tf"
+        return result
+
+    def resized(self, input_shape: Any) -> Config:
+        """The same operation and parameters on another input shape (checked again)."""
+        return configure(self.op, input_shape, **self.rule_params())
+
 
 def _where(ndim: int, axis: int) -> str:
     return "" if ndim == 1 else f" on the {axis_names(ndim)[axis]} axis"
@@ -200,6 +224,16 @@ def _axis_output(op: OpParams, i: int, a: AxisParams, where: str) -> int:
     o = pool_output_size(i, a.kernel, a.stride, a.pad_lo, a.dilation, op.ceil_mode)
     if o < 1:
         raise ConvArithError(_too_big(a, i, where))
+    return o
+
+
+def _checked_size(o: int, i: int, where: str) -> int:
+    """``o``, or a refusal when it is beyond PyTorch's 64-bit sizes."""
+    if o > MAX_SIZE:
+        raise ConvArithError(
+            f"input size {i}{where} gives an output of {number_text(o)} cells, more than "
+            f"{MAX_SIZE} (PyTorch's 64-bit sizes)"
+        )
     return o
 
 
@@ -267,12 +301,12 @@ def configure(op: str, input_shape: Any, **params: Any) -> Config:
             for i, a in zip(shape, axes)
         )
     output = tuple(
-        _axis_output(parsed, i, a, _where(len(shape), n))
+        _checked_size(_axis_output(parsed, i, a, _where(len(shape), n)), i, _where(len(shape), n))
         for n, (i, a) in enumerate(zip(shape, axes))
     )
     if name == "avg_pool" and len(shape) == 3 and any(i < a.kernel for i, a in zip(shape, axes)):
         raise ConvArithError(
-            f"input_shape={shape!r} is smaller than kernel_size={parsed_kernel(axes)!r} on some axis: "
+            f"input_shape={brief(shape)} is smaller than kernel_size={parsed_kernel(axes)!r} on some axis: "
             "PyTorch's avg_pool3d refuses that, whatever the padding"
         )
     return Config(

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from convarith.core.arithmetic import Config, configure
 from convarith.core.equivalent import EquivalentConv, equivalent_of
-from convarith.core.limits import MAX_SCAN_CELLS
-from convarith.core.output_padding import output_padding_choices, restoring_output_padding_of
+from convarith.core.output_padding import (
+    output_for_padding,
+    output_padding_choices,
+    restoring_output_padding_of,
+)
 from convarith.core.params import axis_names
 from convarith.core.record import Record, replace
-from convarith.core.relations import Relationship, axis_relationship, ceil_drop
+from convarith.core.relations import Relationship, axis_relationship, ceil_drop, dropped_window
 from convarith.core.same_sizes import same_output_sizes_of
-from convarith.core.text import per_axis_text, shape_text
-from convarith.core.unread import unread_cells_of
+from convarith.core.text import number_text, per_axis_text, range_text, shape_text
+from convarith.core.unread import UnreadCells, unread_summary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,9 +37,10 @@ _NAMES = {
 
 def _formula(config: Config) -> str:
     symmetric = all(a.pad_lo == a.pad_hi for a in config.axes)
-    pad = "2p" if symmetric else "p_lo + p_hi"
     if config.transposed:
+        pad = "2p" if symmetric else "p_lo - p_hi"
         return f"o = (i - 1)s - {pad} + d(k - 1) + output_padding + 1"
+    pad = "2p" if symmetric else "p_lo + p_hi"
     if config.ceil_mode:
         return f"o = ceil((i + {pad} - d(k - 1) - 1) / s) + 1, less 1 if the last window would start past i + p"
     if config.op == "avg_pool":
@@ -45,17 +49,19 @@ def _formula(config: Config) -> str:
 
 
 def _worked(config: Config, axis: int) -> str:
+    """The size formula with this axis's numbers put in: ``<expression> = <output size>``."""
     a = config.axes[axis]
     i, o = config.input_shape[axis], config.output_shape[axis]
-    pad = f"2*{a.pad_lo}" if a.pad_lo == a.pad_hi else f"{a.pad_lo} + {a.pad_hi}"
     if config.transposed:
+        pad = f"2*{a.pad_lo}" if a.pad_lo == a.pad_hi else f"{a.pad_lo} - {a.pad_hi}"
         return f"({i} - 1)*{a.stride} - {pad} + {a.dilation}*({a.kernel} - 1) + {a.output_padding} + 1 = {o}"
+    pad = f"2*{a.pad_lo}" if a.pad_lo == a.pad_hi else f"{a.pad_lo} + {a.pad_hi}"
     if config.op == "avg_pool":
         core = f"({i} + {pad} - {a.kernel}"
     else:
         core = f"({i} + {pad} - {a.dilation}*({a.kernel} - 1) - 1"
     if config.ceil_mode:
-        return f"ceil({core}) / {a.stride}) + 1 = {ceil_drop(i, a, o)}"
+        return f"ceil({core}) / {a.stride}) + 1{ceil_drop(i, a, o)} = {o}"
     return f"floor({core}) / {a.stride}) + 1 = {o}"
 
 
@@ -76,10 +82,12 @@ class Description(Record):
         For a transposed convolution, the equivalent direct convolution.
     same_output_sizes : tuple of range
         Per axis, the input sizes that give the same output size.
-    unread : tuple of tuple of int
-        Per axis, the input cells no window reads.
-    output_padding_choices : tuple
-        For a transposed convolution, per axis, ``(output_padding, size)`` pairs.
+    unread : tuple of UnreadCells or None
+        Per axis, the input cells no window reads (how many, and their first
+        runs), or None for an axis too long to scan.
+    output_padding_choices : tuple of range
+        For a transposed convolution, per axis, every ``output_padding``
+        PyTorch allows (each adds one output cell).
     restoring_output_padding : tuple of int or None
         For a convolution, the ``output_padding`` that makes a transposed
         convolution with the same parameters restore the input size.
@@ -94,13 +102,18 @@ class Description(Record):
     relationships: tuple[Relationship, ...]
     equivalent: EquivalentConv | None
     same_output_sizes: tuple[range, ...]
-    unread: tuple[tuple[int, ...], ...]
-    output_padding_choices: tuple[tuple[tuple[int, int], ...], ...] = ()
+    unread: tuple[UnreadCells | None, ...]
+    output_padding_choices: tuple[range, ...] = ()
     restoring_output_padding: tuple[int, ...] | None = None
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (what ``convarith shape --json`` prints)."""
+        """A JSON-ready dict (what ``convarith shape --json`` prints).
+
+        Ranges are written ``{"min": first, "max": last}``, however many values
+        they hold; the unread cells of an axis as their count and their first
+        runs (``null`` for an axis too long to scan).
+        """
         c = self.config
         names = axis_names(c.ndim)
         result: dict[str, Any] = {
@@ -118,11 +131,8 @@ class Description(Record):
                     "relationship": self.relationships[n].number,
                     "relationship_setting": self.relationships[n].setting,
                     "relationship_formula": self.relationships[n].formula,
-                    "same_output_input_sizes": [
-                        self.same_output_sizes[n].start,
-                        self.same_output_sizes[n].stop - 1,
-                    ],
-                    "unread_input_cells": list(self.unread[n]),
+                    "same_output_input_sizes": _span(self.same_output_sizes[n]),
+                    "unread_input_cells": _unread_dict(self.unread[n]),
                 }
                 for n in range(c.ndim)
             ],
@@ -142,15 +152,27 @@ class Description(Record):
                 "output": list(eq.output_shape),
             }
             result["output_padding_choices"] = [
-                [{"output_padding": a, "output": size} for a, size in choices]
-                for choices in self.output_padding_choices
+                {
+                    "output_padding": _span(choices),
+                    "output": _span(
+                        range(
+                            output_for_padding(c, n, choices.start),
+                            output_for_padding(c, n, choices.stop),
+                        )
+                    ),
+                }
+                for n, choices in enumerate(self.output_padding_choices)
             ]
         if self.restoring_output_padding is not None:
             result["restoring_output_padding"] = list(self.restoring_output_padding)
         return result
 
-    def text(self) -> str:
-        """The plain-text explanation (what ``convarith shape`` prints)."""
+    def text(self, cli: bool = False) -> str:
+        """The plain-text explanation (what ``convarith shape`` prints).
+
+        ``cli=True`` writes parameters the way the command line takes them
+        (``--output-padding 1`` rather than ``output_padding=1``).
+        """
         c = self.config
         names = axis_names(c.ndim)
         lines = [
@@ -175,11 +197,39 @@ class Description(Record):
         if self.notes:
             lines.append("")
             lines.append("  Good to know:")
-            lines.extend(f"  - {note}" for note in self.notes)
+            lines.extend(f"  - {_cli_note(note) if cli else note}" for note in self.notes)
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _span(values: range) -> dict[str, int]:
+    """A range as JSON: ``{"min": first, "max": last}``."""
+    return {"min": values.start, "max": values.stop - 1}
+
+
+def _unread_dict(unread: UnreadCells | None) -> dict[str, Any] | None:
+    if unread is None:
+        return None
+    runs = list(unread.runs)
+    if not unread.complete and unread.last is not None:
+        runs.append(unread.last)
+    return {
+        "count": unread.count,
+        "ranges": [{"min": lo, "max": hi} for lo, hi in runs],
+        "complete": unread.complete,
+    }
+
+
+#: The library's spelling of parameters in notes -> the command line's.
+_CLI_NAMES = (("output_padding=", "--output-padding "), ("output_padding ", "--output-padding "))
+
+
+def _cli_note(note: str) -> str:
+    for library, cli in _CLI_NAMES:
+        note = note.replace(library, cli)
+    return note
 
 
 def _relation_line(r: Relationship) -> str:
@@ -202,7 +252,7 @@ def _params_line(c: Config) -> str:
     if c.op != "avg_pool":
         parts.append(f"dilation {per_axis_text(c.dilation)}")
     if c.transposed:
-        parts.append(f"output_padding {per_axis_text(c.output_padding)}")
+        parts.append(f"output padding {per_axis_text(c.output_padding)}")
     if c.pooling:
         parts.append(f"ceil_mode {c.ceil_mode}")
     return ", ".join(parts)
@@ -223,19 +273,43 @@ def _merged(c: Config, bodies: list[str | None]) -> list[str]:
     return [f"On the {names[n]} axis, {b}" for n, b in enumerate(bodies) if b is not None]
 
 
-def _unread_body(c: Config, n: int, cells: tuple[int, ...]) -> str | None:
-    if not cells:
+def _runs_text(u: UnreadCells) -> str:
+    """The runs of unread cells: ``0, 3..5``, with an ellipsis before the last when there are many."""
+    shown = [range_text(lo, hi) for lo, hi in u.runs]
+    if not u.complete and u.last is not None:
+        shown += ["…", range_text(*u.last)]
+    return ", ".join(shown)
+
+
+def _unread_body(c: Config, n: int, u: UnreadCells | None) -> str | None:
+    if u is None or not u.count:
         return None
     i = c.input_shape[n]
     if c.transposed:
-        return f"input cells {_ranges(cells)} contribute nothing: the padding crops all their products."
+        return (
+            f"input cells {_runs_text(u)} contribute nothing: the padding crops all their products."
+        )
     what = "cell" if c.ndim == 1 else ("column" if axis_names(c.ndim)[n] == "width" else "row")
-    count = len(cells)
-    if cells == tuple(range(i - count, i)):
-        if count == 1:
-            return f"input {what} {cells[0]} (the last) is never read: no window reaches it."
-        return f"the last {count} input {what}s ({_ranges(cells)}) are never read: no window reaches them."
-    return f"{count} of {i} input {what}s are never read ({_ranges(cells)}): the windows skip them."
+    if u.at_end:
+        if u.count == 1:
+            return f"input {what} {u.runs[0][0]} (the last) is never read: no window reaches it."
+        return f"the last {u.count} input {what}s ({_runs_text(u)}) are never read: no window reaches them."
+    return (
+        f"{u.count} of {i} input {what}s are never read ({_runs_text(u)}): the windows skip them."
+    )
+
+
+def _choices_body(c: Config, n: int, choices: range) -> str | None:
+    if len(choices) < 2:
+        return None
+    head = f"output_padding may be {range_text(choices.start, choices.stop - 1)}: "
+    if len(choices) <= 4:
+        return head + ", ".join(f"{a} gives {output_for_padding(c, n, a)}" for a in choices) + "."
+    first, last = (
+        output_for_padding(c, n, choices.start),
+        output_for_padding(c, n, choices.stop - 1),
+    )
+    return head + f"outputs {range_text(first, last)}, one cell more for each."
 
 
 def _notes(d: Description) -> tuple[str, ...]:
@@ -244,26 +318,26 @@ def _notes(d: Description) -> tuple[str, ...]:
     notes += _merged(
         c,
         [
-            f"input sizes {r.start}..{r.stop - 1} all give {c.output_shape[n]}: "
+            f"input sizes {range_text(r.start, r.stop - 1)} all give {number_text(c.output_shape[n])}: "
             f"the formula rounds the division {'up' if c.ceil_mode else 'down'}."
             if len(r) > 1
             else None
             for n, r in enumerate(d.same_output_sizes)
         ],
     )
-    notes += _merged(c, [_unread_body(c, n, cells) for n, cells in enumerate(d.unread)])
-    if d.equivalent is not None:
-        notes.append(_equivalent_note(d.equivalent))
+    notes += _merged(c, [_unread_body(c, n, u) for n, u in enumerate(d.unread)])
+    if c.ceil_mode:
         notes += _merged(
             c,
             [
-                f"output_padding may be 0..{len(ch) - 1}: "
-                + ", ".join(f"{a} gives {size}" for a, size in ch)
-                + "."
-                if len(ch) > 1
-                else None
-                for ch in d.output_padding_choices
+                dropped_window(i, a, o) and f"{dropped_window(i, a, o)}."
+                for i, a, o in zip(c.input_shape, c.axes, c.output_shape)
             ],
+        )
+    if d.equivalent is not None:
+        notes.append(_equivalent_note(c, d.equivalent))
+        notes += _merged(
+            c, [_choices_body(c, n, ch) for n, ch in enumerate(d.output_padding_choices)]
         )
     if d.restoring_output_padding is not None and all(lo == hi for lo, hi in c.padding):
         a = d.restoring_output_padding
@@ -283,41 +357,37 @@ def _notes(d: Description) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _equivalent_note(eq: EquivalentConv) -> str:
-    zeros = per_axis_text([a.inserted_zeros for a in eq.axes], " x ")
-    pads = []
-    for a in eq.axes:
-        pads.append(
-            f"{a.pad_lo} before and {a.pad_hi} after"
-            if a.pad_lo != a.pad_hi
-            else f"{a.pad_lo} each side"
-        )
+def _pad_words(lo: int, hi: int) -> str:
+    return f"{lo} before and {hi} after" if lo != hi else f"{lo} each side"
+
+
+def _equivalent_note(c: Config, eq: EquivalentConv) -> str:
+    names = axis_names(c.ndim)
+    zeros = [a.inserted_zeros for a in eq.axes]
+    if len(set(zeros)) == 1:
+        insert = f"insert {zeros[0]} zero{'' if zeros[0] == 1 else 's'} between input cells"
+    else:
+        per_axis = ", ".join(f"{names[n]} {z}" for n, z in enumerate(zeros))
+        insert = f"insert zeros between input cells ({per_axis})"
+    pads = [_pad_words(a.pad_lo, a.pad_hi) for a in eq.axes]
+    if len(set(pads)) == 1:
+        pad = f"pad with zeros {pads[0]}"
+    else:
+        pad = "pad with zeros (" + "; ".join(f"{names[n]}: {p}" for n, p in enumerate(pads)) + ")"
     text = (
-        f"Equivalent direct convolution: insert {zeros} zero{'' if zeros == '1' else 's'} between input cells "
-        f"(stretched to {shape_text(eq.stretched_shape)}), pad with zeros {per_axis_text(pads, ' x ')}, "
-        f"then convolve with stride 1 and the kernel flipped -> {shape_text(eq.output_shape)}."
+        f"Equivalent direct convolution: {insert} (stretched to {shape_text(eq.stretched_shape)}), "
+        f"{pad}, then convolve with stride 1 and the kernel flipped -> {shape_text(eq.output_shape)}."
     )
     if any(a.cropped for a in eq.axes):
         text += " Negative padding means the stretched input is cropped by that many cells."
     return text
 
 
-def _ranges(cells: tuple[int, ...]) -> str:
-    """Write sorted indices compactly: ``0, 3..5``."""
-    parts: list[str] = []
-    start = prev = cells[0]
-    for x in (*cells[1:], None):
-        if x is not None and x == prev + 1:
-            prev = x
-            continue
-        parts.append(str(start) if start == prev else f"{start}..{prev}")
-        if x is not None:
-            start = prev = x
-    return ", ".join(parts)
-
-
 def describe(op: str, input_shape: Any, **params: Any) -> Description:
     """Explain a configuration: its output size, formula, relationship and caveats.
+
+    Every part costs a few steps whatever the sizes: ranges stay ranges, and
+    the unread cells of an axis are counted and their first runs kept.
 
     Parameters
     ----------
@@ -346,12 +416,7 @@ def describe(op: str, input_shape: Any, **params: Any) -> Description:
         relationships=tuple(axis_relationship(config, n) for n in range(config.ndim)),
         equivalent=equivalent_of(config) if config.transposed else None,
         same_output_sizes=same_output_sizes_of(config),
-        unread=tuple(
-            () if i > MAX_SCAN_CELLS else unread_cells_of(config)[n]
-            for n, i in enumerate(config.input_shape)
-        )
-        if max(config.input_shape) > MAX_SCAN_CELLS
-        else unread_cells_of(config),
+        unread=tuple(unread_summary(config, n) for n in range(config.ndim)),
         output_padding_choices=tuple(output_padding_choices(config, n) for n in range(config.ndim))
         if config.transposed
         else (),

@@ -49,19 +49,26 @@ def restoring_output_padding_of(config: Config) -> tuple[int, ...]:
     )
 
 
-def output_padding_choices(config: Config, axis: int) -> tuple[tuple[int, int], ...]:
-    """``(output_padding, output size)`` for every ``output_padding`` PyTorch allows on ``axis``.
+def output_padding_choices(config: Config, axis: int) -> range:
+    """Every ``output_padding`` PyTorch allows on ``axis``, as a range; each adds one output cell.
 
     PyTorch accepts an ``output_padding`` smaller than the stride or the
-    dilation; each gives one more output cell.
+    dilation (and one that leaves at least one output cell).  The range is
+    kept as a range: a stride of 10^8 allows 10^8 values, and nothing lists
+    them.  :func:`output_for_padding` gives the size each one gives.
 
     >>> config = configure("conv_transpose", (3,), kernel_size=3, stride=2, padding=1)
-    >>> output_padding_choices(config, 0)
-    ((0, 5), (1, 6))
+    >>> output_padding_choices(config, 0), output_for_padding(config, 0, 1)
+    (range(0, 2), 6)
     """
+    a = config.axes[axis]
+    base = output_for_padding(config, axis, 0)
+    return range(max(0, 1 - base), max(a.stride, a.dilation))
+
+
+def output_for_padding(config: Config, axis: int, output_padding: int) -> int:
+    """The output size on ``axis`` with another ``output_padding`` and the same other parameters."""
     a = config.axes[axis]
     i = config.input_shape[axis]
     base = (i - 1) * a.stride - a.pad_lo - a.pad_hi + a.dilation * (a.kernel - 1) + 1
-    return tuple(
-        (extra, base + extra) for extra in range(max(a.stride, a.dilation)) if base + extra >= 1
-    )
+    return base + output_padding

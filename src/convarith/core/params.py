@@ -13,14 +13,15 @@ formulas they come from.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
 
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_SIZE
 from convarith.core.record import Record
+from convarith.core.text import brief
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
 __all__ = [
@@ -72,49 +73,107 @@ def canonical_op(op: object) -> str:
         name = op.strip().lower().replace("-", "_")
         if name in OPS:
             return name
-    raise ConvArithError(f"op={op!r} must be one of {', '.join(OPS)}")
+    raise ConvArithError(f"op={brief(op)} must be one of {', '.join(OPS)}")
+
+
+def is_bool(value: object) -> bool:
+    """Whether ``value`` is a bool, Python's or numpy's (never taken as a number)."""
+    if type(value) is int:
+        return False
+    return isinstance(value, bool) or (
+        getattr(getattr(value, "dtype", None), "kind", None) == "b"
+        and getattr(value, "ndim", 0) == 0
+    )
+
+
+def items(value: object) -> Sequence[Any] | None:
+    """The items of a list, a tuple or an array-like (numpy's arrays); None for anything else.
+
+    A sequence of more than 64 items is not read: its length is all a caller
+    needs to refuse it (a per-axis value has at most 3), and a message echoes
+    it through :func:`~convarith.core.text.brief`.
+    """
+    if type(value) is int:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(value) if len(value) <= 64 else range(len(value))
+    if isinstance(value, (str, bytes, bytearray)) or is_bool(value):
+        return None
+    kind = type(value)
+    if not (hasattr(kind, "__len__") and hasattr(kind, "__getitem__")) or hasattr(kind, "keys"):
+        return None
+    try:
+        count = len(value)  # type: ignore[arg-type]
+    except TypeError:  # a 0-d array
+        return None
+    if count > 64:  # far more than any per-axis value: the caller refuses by the length
+        return range(count)
+    return tuple(value[n] for n in range(count))  # type: ignore[index]
+
+
+def as_int(
+    name: str, value: object, shown: object = None, what: str = "an int or one int per axis"
+) -> int:
+    """``value`` as a Python int (any integer type, numpy's too), or a one-line refusal.
+
+    Bools are refused; so is anything beyond PyTorch's 64-bit integers.
+    """
+    if type(value) is int and value <= MAX_SIZE:
+        return value
+    shown = value if shown is None else shown
+    if is_bool(value):
+        raise ConvArithError(f"{name}={_shown(shown)} must be {what}, not a bool")
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ConvArithError(f"{name}={_shown(shown)} must be {what}") from None
+    if number > MAX_SIZE:
+        raise ConvArithError(
+            f"{name}={_shown(shown)} must be at most {MAX_SIZE} (PyTorch's 64-bit integers)"
+        )
+    return number
 
 
 def _as_int(name: str, value: object, shown: object) -> int:
-    if isinstance(value, bool):
-        raise ConvArithError(f"{name}={shown!r} must be an int or one int per axis, not a bool")
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ConvArithError(f"{name}={shown!r} must be an int or one int per axis") from None
+    return as_int(name, value, shown)
 
 
 def parse_shape(input_shape: object) -> tuple[int, ...]:
     """Validate the spatial input sizes (1, 2 or 3 of them, each at least 1).
 
+    Any sequence of integers is taken (a numpy array too).
+
     >>> parse_shape([32, 32])
     (32, 32)
     """
-    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+    values = items(input_shape)
+    if values is None:
         raise ConvArithError(
-            f"input_shape={input_shape!r} must be a tuple of 1, 2 or 3 spatial sizes"
+            f"input_shape={brief(input_shape)} must be a tuple of 1, 2 or 3 spatial sizes"
         )
-    sizes = tuple(_as_int("input_shape", v, tuple(input_shape)) for v in input_shape)
-    if not 1 <= len(sizes) <= 3:
+    if not 1 <= len(values) <= 3:
         raise ConvArithError(
-            f"input_shape={sizes!r} must hold 1, 2 or 3 spatial sizes, not {len(sizes)}"
+            f"input_shape={brief(input_shape)} must hold 1, 2 or 3 spatial sizes, not {len(values)}"
         )
+    sizes = tuple(
+        as_int("input_shape", v, input_shape, "a tuple of 1, 2 or 3 int sizes") for v in values
+    )
     if min(sizes) < 1:
-        raise ConvArithError(f"input_shape={sizes!r} must hold sizes of at least 1")
+        raise ConvArithError(f"input_shape={brief(sizes)} must hold sizes of at least 1")
     return sizes
 
 
 def _per_axis(name: str, value: object, ndim: int, broadcast: bool = True) -> tuple[int, ...]:
-    if isinstance(value, (list, tuple)):
-        values = tuple(_as_int(name, v, value) for v in value)
+    values = items(value)
+    if values is not None:
         if broadcast and len(values) == 1:
-            return values * ndim  # PyTorch expands a one-element list to every axis
+            return (_as_int(name, values[0], value),) * ndim  # PyTorch expands a one-element list
         if len(values) != ndim:
             raise ConvArithError(
-                f"{name}={tuple(value)!r} has {len(values)} values; the input has "
-                f"{ndim} {'axes' if ndim > 1 else 'axis'}"
+                f"{name}={brief(tuple(value) if isinstance(value, list) else value)} has "
+                f"{len(values)} values; the input has {ndim} {'axes' if ndim > 1 else 'axis'}"
             )
-        return values
+        return tuple(_as_int(name, v, value) for v in values)
     return (_as_int(name, value, value),) * ndim
 
 
@@ -168,7 +227,8 @@ def _check_known(op: str, params: Mapping[str, Any]) -> None:
     for name in params:
         if name not in _KNOWN:
             raise ConvArithError(
-                f"unknown parameter {name}={params[name]!r}; {op} takes {', '.join(_allowed(op))}"
+                f"unknown parameter {brief(name)[1:-1]}={brief(params[name])}; "
+                f"{op} takes {', '.join(_allowed(op))}"
             )
 
 
@@ -191,7 +251,7 @@ def _parse_padding(
         rule = value.strip().lower()
         if rule not in PADDING_RULES:
             raise ConvArithError(
-                f"padding={value!r} must be an int, per-axis ints or (low, high) pairs, "
+                f"padding={brief(value)} must be an int, per-axis ints or (low, high) pairs, "
                 f"or one of {', '.join(repr(r) for r in PADDING_RULES)}"
             )
         if op != "conv":
@@ -200,49 +260,56 @@ def _parse_padding(
             )
         return (), rule
     pairs: list[tuple[int, int]] = []
-    if isinstance(value, (list, tuple)) and len(value) == 1 and ndim > 1:
-        value = tuple(value) * ndim  # PyTorch expands a one-element list to every axis
-    if isinstance(value, (list, tuple)):
-        if len(value) != ndim:
+    values = items(value)
+    if values is not None and len(values) == 1 and ndim > 1:
+        values = tuple(values) * ndim  # PyTorch expands a one-element list to every axis
+    if values is not None:
+        if len(values) != ndim:
             hint = ""
-            if ndim == 1 and len(value) == 2:
-                hint = f"; write (({value[0]}, {value[1]}),) for {value[0]} before and {value[1]} after"
+            if ndim == 1 and len(values) == 2 and items(values[0]) is None:
+                low, high = brief(values[0]), brief(values[1])
+                hint = f"; write (({low}, {high}),) for {low} before and {high} after"
             raise ConvArithError(
-                f"padding={tuple(value)!r} has {len(value)} values; the input has "
+                f"padding={brief(tuple(value) if isinstance(value, list) else value)} has "
+                f"{len(values)} values; the input has "
                 f"{ndim} {'axes' if ndim > 1 else 'axis'}{hint}"
             )
-        for item in value:
-            if isinstance(item, (list, tuple)):
-                if len(item) != 2:
+        for item in values:
+            pair = items(item)
+            if pair is not None:
+                if len(pair) != 2:
                     raise ConvArithError(
-                        f"padding={tuple(value)!r}: {tuple(item)!r} must be a (low, high) pair"
+                        f"padding={_shown(value)}: {brief(item)} must be a (low, high) pair"
                     )
                 pairs.append(
-                    (_as_int("padding", item[0], value), _as_int("padding", item[1], value))
+                    (_as_int("padding", pair[0], value), _as_int("padding", pair[1], value))
                 )
             else:
-                p = _as_int("padding", item, value)
-                pairs.append((p, p))
+                size = _as_int("padding", item, value)
+                pairs.append((size, size))
     else:
-        p = _as_int("padding", value, value)
-        pairs = [(p, p)] * ndim
-    shown = value if not isinstance(value, list) else tuple(value)
+        size = _as_int("padding", value, value)
+        pairs = [(size, size)] * ndim
     for lo, hi in pairs:
         if min(lo, hi) < 0:
-            raise ConvArithError(f"padding={shown!r} must be non-negative")
+            raise ConvArithError(f"padding={_shown(value)} must be non-negative")
     if op in POOLS and any(lo != hi for lo, hi in pairs):
         raise ConvArithError(
-            f"padding={shown!r}: {op} pads both sides alike (PyTorch's rule); give one int per axis"
+            f"padding={_shown(value)}: {op} pads both sides alike (PyTorch's rule); give one int per axis"
         )
     return tuple(pairs), None
 
 
 def _flag(name: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
+    if is_bool(value):
         return bool(value)
-    raise ConvArithError(f"{name}={value!r} must be True or False")
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        number = None
+    if number in (0, 1):
+        return bool(number)
+    raise ConvArithError(f"{name}={brief(value)} must be True or False")
 
 
 def parse_params(op: str, ndim: int, params: Mapping[str, Any]) -> OpParams:
@@ -289,9 +356,7 @@ def parse_params(op: str, ndim: int, params: Mapping[str, Any]) -> OpParams:
         if k < 1:
             raise ConvArithError(f"kernel_size={_shown(params['kernel_size'])} must be at least 1")
     stride_value = params.get("stride")
-    if stride_value is None or (
-        op in POOLS and isinstance(stride_value, (list, tuple)) and not stride_value
-    ):
+    if stride_value is None or (op in POOLS and items(stride_value) == ()):
         stride = kernel if op in POOLS else (1,) * ndim
     else:
         stride = _per_axis("stride", stride_value, ndim)
@@ -376,11 +441,17 @@ def _is_default(name: str, value: object) -> bool:
     default = _DEFAULTS.get(name, object())
     if value is None:
         return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_default(name, v) for v in value)
+    values = items(value)
+    if values is not None:
+        return len(values) <= 3 and all(_is_default(name, v) for v in values)
     if isinstance(default, bool) or default is None:
-        return value is default
-    return not isinstance(value, bool) and value == default
+        return is_bool(value) and bool(value) is default
+    if is_bool(value):
+        return False
+    try:
+        return operator.index(value) == default  # type: ignore[arg-type]
+    except TypeError:
+        return False
 
 
 def _rule_padding(rule: str, kernel: int, dilation: int) -> tuple[int, int]:
@@ -394,11 +465,9 @@ def _shown(value: object) -> str:
     """Write a parameter's value briefly: one number when every axis has the same one."""
     if isinstance(value, list):
         value = tuple(value)
-    if (
-        isinstance(value, tuple)
-        and value
-        and len(set(value)) == 1
-        and not isinstance(value[0], (tuple, list))
-    ):
-        return repr(value[0])
-    return repr(value)
+    values = items(value)
+    if values and len(values) <= 3 and all(items(v) is None for v in values):
+        shown = [brief(v) for v in values]
+        if len(set(shown)) == 1:
+            return shown[0]
+    return brief(value)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from convarith.core.params import AxisParams
 
-__all__ = ["RELATIONSHIPS", "Relationship", "ceil_drop", "relationship"]
+__all__ = ["RELATIONSHIPS", "Relationship", "ceil_drop", "dropped_window", "relationship"]
 
 #: number -> (setting, formula), as the guide states them.
 RELATIONSHIPS: dict[int, tuple[str, str]] = {
@@ -116,12 +116,24 @@ def _worked(number: int, i: int, o: int, a: AxisParams) -> str:
 
 
 def ceil_drop(i: int, a: AxisParams, o: int) -> str:
-    """The end of a ceil-mode formula: the rounded-up size, and the last window dropped if it is."""
+    """What a ceil-mode formula subtracts: ``" - 1"`` when PyTorch drops its last window, else ``""``.
+
+    With ``ceil_mode`` the division rounds up, but a last window that would
+    start at or past ``i + p`` (in the right padding or beyond) is dropped.
+    """
     rounded = (i + 2 * a.pad_lo - a.k_eff + a.stride - 1) // a.stride + 1
-    if rounded == o:
-        return str(o)
-    start = (rounded - 1) * a.stride
-    return f"{rounded}, less 1 (the last window would start at {start} >= i + p = {i + a.pad_lo}) -> {o}"
+    return " - 1" if rounded != o else ""
+
+
+def dropped_window(i: int, a: AxisParams, o: int) -> str | None:
+    """Why a ceil-mode output is one less than its formula rounds to, or None when it is not."""
+    if not ceil_drop(i, a, o):
+        return None
+    start = o * a.stride
+    return (
+        f"the last window ceil_mode would add starts at {start}, at or past i + p = "
+        f"{i + a.pad_lo}, so PyTorch drops it (the '- 1')"
+    )
 
 
 def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
@@ -140,7 +152,10 @@ def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
         why = "pooling with " + " and ".join(bits)
         if config.ceil_mode:
             formula = "o = ceil((i + 2p - d(k - 1) - 1) / s) + 1, less 1 if the last window starts past i + p"
-            worked = f"ceil(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 = {ceil_drop(i, a, o)}"
+            worked = f"ceil(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1{ceil_drop(i, a, o)} = {o}"
+            dropped = dropped_window(i, a, o)
+            if dropped:
+                why += f"; {dropped}"
         else:
             formula = "o = floor((i + 2p - d(k - 1) - 1) / s) + 1"
             worked = f"floor(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 = {o}"

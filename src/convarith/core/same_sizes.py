@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import MAX_SIZE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,9 +76,10 @@ def same_output_sizes_of(config: Config) -> tuple[range, ...]:
             low, high = (low, mid) if reaches(mid) else (mid + 1, high)
         first = low
         step = 1
-        while not exceeds(i + step):
+        while i + step <= MAX_SIZE and not exceeds(i + step):
             step *= 2
-        low, high = i + step // 2, i + step  # the first size past o lies in (low, high]
+        # The first size past o lies in (low, high]; sizes stop at PyTorch's 64-bit limit.
+        low, high = i + step // 2, min(i + step, MAX_SIZE + 1)
         while high - low > 1:
             mid = (low + high) // 2
             low, high = (low, mid) if exceeds(mid) else (mid, high)

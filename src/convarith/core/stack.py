@@ -10,16 +10,19 @@ cells: the product of strides, a fraction after transposed convolutions).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from math import gcd
 from types import MappingProxyType
 from typing import Any
 
 from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
-from convarith.core.params import AxisParams, canonical_op, parse_shape
+from convarith.core.limits import MAX_FIELD_STEPS
+from convarith.core.params import AxisParams, as_int, canonical_op, is_bool, parse_shape
 from convarith.core.record import Record
-from convarith.core.text import per_axis_text, shape_text
+from convarith.core.text import brief, number_text, per_axis_text, shape_text
 
 __all__ = ["Layer", "LayerReport", "StackReport", "analyze_stack"]
 
@@ -51,7 +54,12 @@ class Layer(Record):
 
 
 class LayerReport(Record):
-    """A layer of a stack after it ran: shapes, receptive field and jump."""
+    """A layer of a stack after it ran: shapes, receptive field and jump.
+
+    ``receptive_field`` holds None on an axis whose field was not worked out:
+    through transposed layers whose phases exceed
+    :data:`~convarith.core.limits.MAX_FIELD_STEPS` (never for real networks).
+    """
 
     index: int
     name: str
@@ -59,7 +67,7 @@ class LayerReport(Record):
     in_channels: int | None
     out_channels: int | None
     groups: int
-    receptive_field: tuple[int, ...]
+    receptive_field: tuple[int | None, ...]
     jump: tuple[Fraction, ...]
 
     @property
@@ -91,7 +99,7 @@ class StackReport(Record):
         return self.layers[-1].out_channels if self.layers else self.in_channels
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
+        """A JSON-ready dict (numbers beyond 30 digits as text, like ``1.0907e+2408``)."""
         return {
             "input": list(self.input_shape),
             "in_channels": self.in_channels,
@@ -108,25 +116,31 @@ class StackReport(Record):
                     "in_channels": r.in_channels,
                     "out_channels": r.out_channels,
                     "groups": r.groups,
-                    "receptive_field": list(r.receptive_field),
-                    "jump": [str(j) for j in r.jump],
+                    "receptive_field": [_json_number(n) for n in r.receptive_field],
+                    "jump": [number_text(j) for j in r.jump],
                 }
                 for r in self.layers
             ],
         }
 
     def table(self) -> str:
-        """The stack as a table, like a model summary."""
+        """The stack as a table, like a model summary, in the command line's spelling.
+
+        The layer column shows the operation as ``convarith stack`` takes it
+        (``conv-transpose``), after the layer's name when it has one; the
+        parameters use the layer keys (``k s p d a g ceil``).
+        """
         head = ("#", "layer", "parameters", "output", "receptive field", "jump")
         rows = [("", "input", "", _with_channels(self.in_channels, self.input_shape), "1", "1")]
         for r in self.layers:
+            op = r.config.op.replace("_", "-")
             rows.append(
                 (
                     str(r.index),
-                    r.name or r.config.op,
+                    f"{r.name} ({op})" if r.name else op,
                     _short_params(r),
                     _with_channels(r.out_channels, r.output_shape),
-                    shape_text(r.receptive_field),
+                    "x".join("?" if n is None else number_text(n) for n in r.receptive_field),
                     per_axis_text(r.jump),
                 )
             )
@@ -134,10 +148,21 @@ class StackReport(Record):
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(head, widths)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+        if any(n is None for r in self.layers for n in r.receptive_field):
+            lines.append(
+                f"? receptive field not worked out: more than {MAX_FIELD_STEPS} phases "
+                "through the transposed layers"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.table()
+
+
+def _json_number(n: int | None) -> int | str | None:
+    if n is None or -(10**30) < n < 10**30:
+        return n
+    return number_text(n)
 
 
 def _jsonable(value: Any) -> Any:
@@ -166,7 +191,7 @@ def _short_params(r: LayerReport) -> str:
     if any(d > 1 for d in c.dilation):
         parts.append(f"d={per_axis_text(c.dilation)}")
     if any(a > 0 for a in c.output_padding):
-        parts.append(f"op={per_axis_text(c.output_padding)}")
+        parts.append(f"a={per_axis_text(c.output_padding)}")
     if c.ceil_mode:
         parts.append("ceil")
     if r.groups > 1:
@@ -174,97 +199,152 @@ def _short_params(r: LayerReport) -> str:
     return " ".join(parts)
 
 
-def _back(interval: tuple[int, int], a: AxisParams) -> tuple[int, int]:
-    """Input cells (unclipped hull) that output cells ``interval`` of a convolution or pooling read.
+class _Field:
+    """The receptive field along one axis, carried from layer to layer in linear time.
 
-    Exact for stacks without transposed layers: the hull's two ends are cells
-    some window really reads, and the next layer back reads its own ends from them.
+    Which input cells an output cell ``u`` depends on repeats with a period:
+    shifting ``u`` by ``period`` shifts them by ``period * jump`` (an int,
+    ``shift``).  For each phase (``u mod period``) that depends on any input
+    cell, :attr:`phases` keeps the hull ``(lo, hi)`` of the input cells output
+    ``u = phase`` depends on; phases that depend on nothing (every tap on an
+    inserted zero) are absent.
+
+    A layer maps each phase through its taps.  Taps ``T`` apart land in the
+    same phase (``T`` divides the period), so only the first and last tap of
+    each such class matter: the work is ``phases * min(kernel, T)``, whatever
+    the stride, padding or dilation.  Without transposed layers there is one
+    phase and this is the classic ``r += (k_eff - 1) * jump``.
     """
-    lo, hi = interval
-    return lo * a.stride - a.pad_lo, hi * a.stride - a.pad_lo + a.k_eff - 1
+
+    def __init__(self) -> None:
+        self.period = 1
+        self.shift = 1
+        self.phases: dict[int, tuple[int, int]] | None = {0: (0, 0)}
+        self.steps = 0
+
+    def add(self, a: AxisParams, transposed: bool, size: int) -> int | None:
+        """Carry the field through one layer; return its width there (None when given up)."""
+        if self.phases is None:
+            return None
+        k, s, d, p = a.kernel, a.stride, a.dilation, a.pad_lo
+        period, shift = self.period, self.shift
+        if transposed:
+            new_period = s * period
+            every = new_period // gcd(d, new_period)
+        else:
+            common = gcd(s, period)
+            new_period = period // common
+            every = period // gcd(d, period)
+            inverse = pow(s // common, -1, new_period) if new_period > 1 else 0
+        classes = min(k, every)
+        self.steps += len(self.phases) * classes
+        if self.steps > MAX_FIELD_STEPS:
+            self.phases = None
+            return None
+        found: dict[int, tuple[int, int]] = {}
+        for c, (lo, hi) in self.phases.items():
+            for t0 in range(classes):
+                t1 = t0 + (k - 1 - t0) // every * every  # the class's last tap
+                if transposed:
+                    # Output u reads input y = (u + p - t*d) / s when that divides.
+                    u = (s * c - p + t0 * d) % new_period
+                    first, last = (u + p - t1 * d) // s, (u + p - t0 * d) // s
+                else:
+                    # Output u reads input y = u*s - p + t*d; y must fall in phase c.
+                    rest = c + p - t0 * d
+                    if rest % common:
+                        continue
+                    u = rest // common * inverse % new_period if new_period > 1 else 0
+                    first, last = s * u - p + t0 * d, s * u - p + t1 * d
+                low = lo + (first - c) // period * shift
+                high = hi + (last - c) // period * shift
+                seen = found.get(u)
+                found[u] = (low, high) if seen is None else (min(seen[0], low), max(seen[1], high))
+        self.period = new_period
+        if not transposed:
+            self.shift = s // common * shift
+        self.phases = found
+        # Only phases some output cell has count (the output may be shorter than the period).
+        widths = [hi - lo + 1 for u, (lo, hi) in found.items() if size >= new_period or u < size]
+        return max(widths, default=0)
 
 
-def _back_cells(cells: set[int], a: AxisParams, transposed: bool) -> set[int]:
-    """The exact input cells (unclipped) that output ``cells`` of one layer depend on."""
-    if not transposed:
-        return {u * a.stride - a.pad_lo + t * a.dilation for u in cells for t in range(a.kernel)}
-    # Output u of a transposed convolution reads input q where q*s = u + p - t*d.
-    found = set()
-    for u in cells:
-        for t in range(a.kernel):
-            q, rest = divmod(u + a.pad_lo - t * a.dilation, a.stride)
-            if rest == 0:
-                found.add(q)
-    return found
-
-
-def _receptive_fields(configs: Sequence[Config]) -> list[tuple[int, ...]]:
+def _receptive_fields(configs: Sequence[Config]) -> list[tuple[int | None, ...]]:
     """Receptive field per axis after each layer: the widest hull of cells one output cell depends on."""
-    ndim = configs[0].ndim
-    result: list[tuple[int, ...]] = []
-    for depth, config in enumerate(configs):
-        stack = configs[: depth + 1]
-        sizes = []
-        for axis in range(ndim):
-            strides = [c.axes[axis].stride for c in stack if c.transposed]
-            if not strides:
-                interval = (0, 0)
-                for layer in reversed(stack):
-                    interval = _back(interval, layer.axes[axis])
-                sizes.append(interval[1] - interval[0] + 1)
-                continue
-            # Which input cells an output depends on repeats with a period that
-            # divides the product of the transposed strides.
-            period = 1
-            for s in strides:
-                period *= s
-            widest = 0
-            for u in range(min(config.output_shape[axis], period)):
-                cells = {u}
-                for layer in reversed(stack):
-                    cells = _back_cells(cells, layer.axes[axis], layer.transposed)
-                if cells:
-                    widest = max(widest, max(cells) - min(cells) + 1)
-            sizes.append(widest)
-        result.append(tuple(sizes))
-    return result
+    fields = [_Field() for _ in range(configs[0].ndim)]
+    return [
+        tuple(
+            field.add(a, config.transposed, size)
+            for field, a, size in zip(fields, config.axes, config.output_shape)
+        )
+        for config in configs
+    ]
 
 
 def _layer(spec: Layer | Mapping[str, Any]) -> Layer:
     if isinstance(spec, Layer):
         return spec
     if not isinstance(spec, Mapping) or "op" not in spec:
-        raise ConvArithError(f"layer {spec!r} must be a Layer or a dict with an 'op'")
+        raise ConvArithError(f"layer {brief(spec)} must be a Layer or a dict with an 'op'")
     extra = {k: spec[k] for k in ("in_channels", "out_channels", "groups", "name") if k in spec}
     params = {k: v for k, v in spec.items() if k not in (*extra, "op")}
     return Layer(spec["op"], params, **extra)
 
 
+def _label(index: int, layer: Layer) -> str:
+    """``layer 3 (conv)``, or ``layer 3 (enc1, conv)`` for a named layer."""
+    name = brief(layer.name)[1:-1] if isinstance(layer.name, str) else brief(layer.name)
+    return f"layer {index} ({name}, {layer.op})" if layer.name else f"layer {index} ({layer.op})"
+
+
+def _count(label: str, name: str, value: object) -> int:
+    """A channel or group count: a positive int (numpy's too), or a one-line refusal."""
+    if is_bool(value):
+        raise ConvArithError(f"{label}{name}={brief(value)} must be a positive int")
+    try:
+        number = as_int(name, value, value, "a positive int")
+    except ConvArithError as error:
+        raise ConvArithError(f"{label}{error}") from None
+    if number < 1:
+        raise ConvArithError(f"{label}{name}={brief(value)} must be a positive int")
+    return number
+
+
 def _channels(index: int, layer: Layer, incoming: int | None) -> tuple[int | None, int | None]:
     """Check channels as PyTorch does; return (in, out) channels of the layer."""
-    label = f"layer {index} ({layer.name or layer.op})"
+    if (
+        layer.op not in ("conv", "conv_transpose")
+        and layer.in_channels is None
+        and layer.out_channels is None
+        and layer.groups == 1
+    ):
+        return incoming, incoming
+    label = f"{_label(index, layer)}: "
     if layer.op not in ("conv", "conv_transpose"):
         if layer.in_channels is not None or layer.out_channels is not None or layer.groups != 1:
             raise ConvArithError(
-                f"{label}: {layer.op} keeps the channel count and takes no channels or groups"
+                f"{label}{layer.op} keeps the channel count and takes no channels or groups"
             )
         return incoming, incoming
-    g = layer.groups
-    if isinstance(g, bool) or not isinstance(g, int) or g < 1:
-        raise ConvArithError(f"{label}: groups={g!r} must be a positive int")
-    c_in = layer.in_channels if layer.in_channels is not None else incoming
-    if layer.in_channels is not None and incoming is not None and layer.in_channels != incoming:
-        raise ConvArithError(
-            f"{label}: in_channels={layer.in_channels} but {incoming} channels come in"
-        )
-    for name, value in (("in_channels", c_in), ("out_channels", layer.out_channels)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConvArithError(f"{label}: {name}={value!r} must be a positive int")
-        if value % g:
-            raise ConvArithError(f"{label}: {name}={value} must be divisible by groups={g}")
-    return c_in, layer.out_channels
+    g = _count(label, "groups", layer.groups)
+    c_in = (
+        incoming if layer.in_channels is None else _count(label, "in_channels", layer.in_channels)
+    )
+    c_out = (
+        None if layer.out_channels is None else _count(label, "out_channels", layer.out_channels)
+    )
+    if layer.in_channels is not None and incoming is not None and c_in != incoming:
+        raise ConvArithError(f"{label}in_channels={c_in} but {incoming} channels come in")
+    if c_in is not None and c_in % g:
+        what = f"{c_in} incoming channels" if layer.in_channels is None else f"in_channels={c_in}"
+        raise ConvArithError(f"{label}{what} must be divisible by groups={g}")
+    if c_out is not None and c_out % g:
+        raise ConvArithError(f"{label}out_channels={c_out} must be divisible by groups={g}")
+    return c_in, c_out
+
+
+def _groups(layer: Layer) -> int:
+    return operator.index(layer.groups)
 
 
 def analyze_stack(
@@ -305,10 +385,8 @@ def analyze_stack(
 
     """
     shape = parse_shape(input_shape)
-    if in_channels is not None and (
-        isinstance(in_channels, bool) or not isinstance(in_channels, int) or in_channels < 1
-    ):
-        raise ConvArithError(f"in_channels={in_channels!r} must be a positive int")
+    if in_channels is not None:
+        in_channels = _count("", "in_channels", in_channels)
     configs: list[Config] = []
     reports_data = []
     channels = in_channels
@@ -320,7 +398,7 @@ def analyze_stack(
             config = configure(layer.op, current, **dict(layer.params))
         except ConvArithError as error:
             raise ConvArithError(
-                f"layer {index} ({layer.name or layer.op}) on {shape_text(current)}: {error}"
+                f"{_label(index, layer)} on {shape_text(current)}: {error}"
             ) from None
         c_in, c_out = _channels(index, layer, channels)
         jump = tuple(
@@ -335,7 +413,7 @@ def analyze_stack(
         input_shape=shape,
         in_channels=in_channels,
         layers=tuple(
-            LayerReport(index, layer.name, config, c_in, c_out, layer.groups, rf, j)
+            LayerReport(index, layer.name, config, c_in, c_out, _groups(layer), rf, j)
             for (index, layer, config, c_in, c_out, j), rf in zip(reports_data, fields)
         ),
     )

@@ -11,11 +11,14 @@ from convarith.core.errors import ConvArithError
 from convarith.core.params import (
     AxisParams,
     OpParams,
+    as_int,
     axis_names,
     canonical_op,
+    items,
     parse_params,
     parse_shape,
 )
+from convarith.core.text import brief
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,29 +40,33 @@ def _axis_padding(
             )
         return total // 2 if total % 2 == 0 else (total // 2, total - total // 2)
     if op.op in ("max_pool", "avg_pool"):
-        for p in range(a.kernel // 2 + 1):
-            if pool_output_size(i, a.kernel, a.stride, p, a.dilation, op.ceil_mode) == target:
-                return p
-        ends = [
-            pool_output_size(i, a.kernel, a.stride, p, a.dilation, op.ceil_mode)
-            for p in (0, a.kernel // 2)
-        ]
+
+        def out(p: int) -> int:
+            return pool_output_size(i, a.kernel, a.stride, p, a.dilation, op.ceil_mode)
+
+        # More padding never gives fewer windows: bisect for the first that reaches the target.
+        low, high = 0, a.kernel // 2 + 1
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if out(mid) >= target else (mid + 1, high)
+        if low <= a.kernel // 2 and out(low) == target:
+            return low
         raise ConvArithError(
             f"output size {target}{where} is out of reach for {op.op}: padding 0..{a.kernel // 2} "
-            f"(at most half the kernel) gives {max(ends[0], 0)}..{ends[1]}"
+            f"(at most half the kernel) gives {max(out(0), 0)}..{out(a.kernel // 2)}"
         )
     # Convolution: i + total must land in [(o-1)s + k_eff, (o-1)s + k_eff + s - 1].
     least = (target - 1) * a.stride + a.k_eff - i
-    choices = [t for t in range(max(0, least), least + a.stride) if t >= 0]
-    if not choices:
+    first, last = max(0, least), least + a.stride - 1
+    if first > last:
         raise ConvArithError(
             f"output size {target}{where} is out of reach: even padding=0 gives "
             f"{(i - a.k_eff) // a.stride + 1} (padding can only grow the output)"
         )
-    even = [t for t in choices if t % 2 == 0]
-    if even:
-        return even[0] // 2
-    return (choices[0] // 2, choices[0] - choices[0] // 2)
+    even = first + first % 2
+    if even <= last:
+        return even // 2
+    return (first // 2, first - first // 2)
 
 
 def padding_for_output(
@@ -90,11 +97,16 @@ def padding_for_output(
     name = canonical_op(op)
     shape = parse_shape(input_shape)
     parsed = parse_params(name, len(shape), {**params, "padding": 0})
-    targets = tuple(output_shape) if isinstance(output_shape, (tuple, list)) else (output_shape,)
-    if len(targets) != len(shape) or any(
-        isinstance(t, bool) or not isinstance(t, int) or t < 1 for t in targets
-    ):
-        raise ConvArithError(f"output_shape={targets!r} must hold {len(shape)} sizes of at least 1")
+    given = items(output_shape)
+    targets = tuple(given) if given is not None else (output_shape,)
+    rule = f"output_shape={brief(output_shape)} must hold {len(shape)} sizes of at least 1"
+    if len(targets) != len(shape):
+        raise ConvArithError(rule)
+    targets = tuple(
+        as_int("output_shape", t, output_shape, f"{len(shape)} int sizes") for t in targets
+    )
+    if min(targets) < 1:
+        raise ConvArithError(rule)
     padding = tuple(
         _axis_padding(
             parsed, i, a, t, "" if len(shape) == 1 else f" on the {axis_names(len(shape))[n]} axis"
@@ -105,5 +117,5 @@ def padding_for_output(
     try:
         configure(name, shape, **{**params, "padding": padding})
     except ConvArithError as error:
-        raise ConvArithError(f"output_shape={targets!r} is out of reach: {error}") from None
+        raise ConvArithError(f"output_shape={brief(targets)} is out of reach: {error}") from None
     return padding

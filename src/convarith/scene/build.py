@@ -8,15 +8,168 @@ for what a scene holds.
 
 from __future__ import annotations
 
+import gc
 import itertools
+import math
+import operator
+from dataclasses import dataclass
 from typing import Any
 
 from convarith.core.arithmetic import Config, configure
 from convarith.core.equivalent import equivalent_axis
 from convarith.core.errors import ConvArithError
+from convarith.core.limits import (
+    MAX_FRAMES,
+    MAX_GRID_CELLS,
+    MAX_TAPS,
+    largest_fitting,
+    largest_text,
+)
+from convarith.core.params import is_bool
+from convarith.core.text import brief, shape_text
 from convarith.scene.model import Frame, GridAxis, Scene, Tap
 
-__all__ = ["build_frames", "scene"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "Cost",
+    "build_frames",
+    "check_cost",
+    "check_seed",
+    "grid_of",
+    "grid_shape",
+    "scene",
+    "scene_cost",
+    "scene_of",
+]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a scene (or a view of it) will hold, known from the arithmetic before it is built.
+
+    ``frames``: frames of the animation; ``grid_cells``: cells of the grids
+    drawn; ``taps``: window positions listed over all frames.  ``frames_are``
+    and ``grid`` say what they are, for messages.
+    """
+
+    frames: int
+    grid_cells: int
+    taps: int
+    frames_are: str
+    grid: str
+
+    def fits(self) -> bool:
+        """Whether every amount is within its limit."""
+        return (
+            self.frames <= MAX_FRAMES
+            and self.grid_cells <= MAX_GRID_CELLS
+            and self.taps <= MAX_TAPS
+        )
+
+
+def grid_shape(config: Config) -> tuple[int, ...]:
+    """Shape of the grid the window slides over, from the arithmetic alone (nothing is built)."""
+    sizes = []
+    for i, o, a in zip(config.input_shape, config.output_shape, config.axes):
+        if config.transposed:
+            sizes.append(equivalent_axis(i, a).padded_size)
+        else:
+            sizes.append(max(a.pad_lo + i + a.pad_hi, (o - 1) * a.stride + a.k_eff))
+    return tuple(sizes)
+
+
+def _combine(axis_taps: list[list[tuple[int, int, int | None]]]) -> tuple[Tap, ...]:
+    """The taps of one frame from each axis's taps (row-major over the kernel)."""
+    if len(axis_taps) == 1:
+        return tuple(Tap((k,), None if i is None else (i,), (g,)) for k, g, i in axis_taps[0])
+    if len(axis_taps) == 2:
+        first, second = axis_taps
+        return tuple(
+            Tap((k0, k1), None if i0 is None or i1 is None else (i0, i1), (g0, g1))
+            for k0, g0, i0 in first
+            for k1, g1, i1 in second
+        )
+    taps = []
+    for combo in itertools.product(*axis_taps):
+        read = tuple(i for _, _, i in combo)
+        taps.append(
+            Tap(
+                tuple(k for k, _, _ in combo),
+                None if None in read else read,  # type: ignore[arg-type]
+                tuple(g for _, g, _ in combo),
+            )
+        )
+    return tuple(taps)
+
+
+def scene_cost(config: Config) -> Cost:
+    """The :class:`Cost` of the classic scene of ``config``: one frame per output cell."""
+    frames = math.prod(config.output_shape)
+    grid = grid_shape(config)
+    what = "stretched and padded input" if config.transposed else "padded input"
+    return Cost(
+        frames=frames,
+        grid_cells=math.prod(grid),
+        taps=frames * math.prod(config.kernel_size),
+        frames_are=f"one per output cell of {shape_text(config.output_shape)}",
+        grid=f"the {what}, {shape_text(grid)}",
+    )
+
+
+def check_cost(
+    config: Config, cost_of: Callable[[Config], Cost] = scene_cost, subject: str = "a scene"
+) -> None:
+    """Refuse, before anything is built, a scene beyond :data:`MAX_FRAMES`, grid cells or taps.
+
+    The message names the limit and the largest square (cube) input that fits
+    with the same parameters, found by bisection on the arithmetic alone.
+    """
+    cost = cost_of(config)
+    if cost.fits():
+        return
+    ndim = config.ndim
+
+    def fits(n: int) -> bool | None:
+        try:
+            resized = config.resized((n,) * ndim)
+        except ConvArithError:
+            return None
+        return cost_of(resized).fits()
+
+    smallest, largest = largest_fitting(fits, max(config.input_shape))
+    tail = largest_text(ndim, largest, shape_text((smallest,) * ndim))
+    given = f"input {shape_text(config.input_shape)}"
+    if cost.frames > MAX_FRAMES:
+        raise ConvArithError(
+            f"{given} gives {cost.frames} frames ({cost.frames_are}); {subject} has at most "
+            f"{MAX_FRAMES} frames: {tail}"
+        )
+    if cost.grid_cells > MAX_GRID_CELLS:
+        raise ConvArithError(
+            f"{given} gives {cost.grid_cells} grid cells to draw ({cost.grid}); {subject} draws "
+            f"at most {MAX_GRID_CELLS} grid cells: {tail}"
+        )
+    raise ConvArithError(
+        f"{given} gives {cost.taps} window positions ({cost.frames} frames of "
+        f"{shape_text(config.kernel_size)} taps); {subject} lists at most {MAX_TAPS}: {tail}"
+    )
+
+
+def check_seed(seed: object) -> int:
+    """The seed of a numerical scene: a non-negative int (numpy's too; None means 0)."""
+    if seed is None:
+        return 0
+    if not is_bool(seed):
+        try:
+            value = operator.index(seed)  # type: ignore[arg-type]
+        except TypeError:
+            value = -1
+        if value >= 0:
+            return value
+    raise ConvArithError(f"seed={brief(seed)} must be a non-negative int")
 
 
 def _direct_axis(config: Config, axis: int) -> GridAxis:
@@ -72,27 +225,65 @@ def _axis_taps(config: Config, axis: int, r: int) -> tuple[list[tuple[int, int]]
 
 def build_frames(config: Config, grid: tuple[GridAxis, ...]) -> tuple[Frame, ...]:
     """One frame per output cell, row-major, each with all its taps."""
-    per_axis = [
-        [_axis_taps(config, axis, r) for r in range(config.output_shape[axis])]
-        for axis in range(config.ndim)
-    ]
+    # Per axis and output index: the taps as (kernel index, grid position, input index or None).
+    per_axis: list[list[tuple[list[tuple[int, int, int | None]], tuple[int, int]]]] = []
+    for axis in range(config.ndim):
+        inputs = grid[axis].inputs
+        rows = []
+        for r in range(config.output_shape[axis]):
+            taps, span = _axis_taps(config, axis, r)
+            rows.append(([(k, g, inputs[g]) for k, g in taps], span))
+        per_axis.append(rows)
     frames = []
-    for out in itertools.product(*(range(o) for o in config.output_shape)):
-        axis_taps = [per_axis[axis][r][0] for axis, r in enumerate(out)]
-        window = tuple(per_axis[axis][r][1] for axis, r in enumerate(out))
-        taps = []
-        for combo in itertools.product(*axis_taps):
-            g = tuple(pos for _, pos in combo)
-            read = tuple(grid[axis].inputs[pos] for axis, pos in enumerate(g))
-            taps.append(
-                Tap(
-                    kernel=tuple(k for k, _ in combo),
-                    input=None if any(v is None for v in read) else tuple(read),  # type: ignore[arg-type]
-                    grid=g,
-                )
-            )
-        frames.append(Frame(output=out, taps=tuple(taps), window=window))
+    # Millions of small records: the cyclic collector would scan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for out in itertools.product(*(range(o) for o in config.output_shape)):
+            axis_taps = [per_axis[axis][r][0] for axis, r in enumerate(out)]
+            window = tuple(per_axis[axis][r][1] for axis, r in enumerate(out))
+            frames.append(Frame(out, _combine(axis_taps), window))
+    finally:
+        if collecting:
+            gc.enable()
     return tuple(frames)
+
+
+def grid_of(config: Config) -> tuple[GridAxis, ...]:
+    """The grid of ``config``'s scene, per axis (its size checked first by :func:`check_cost`)."""
+    build = _transposed_axis if config.transposed else _direct_axis
+    return tuple(build(config, axis) for axis in range(config.ndim))
+
+
+def scene_of(
+    config: Config, *, numerical: bool = False, seed: object = None, frames: bool = True
+) -> Scene:
+    """The scene of an already checked configuration, its cost checked first.
+
+    ``frames=False`` builds the grid and values only (a view that shows them
+    without the gather frames).
+    """
+    seed_value = check_seed(seed) if numerical else None
+    check_cost(config, scene_cost if frames else _grid_cost)
+    grid = grid_of(config)
+    values = None
+    if numerical:
+        from convarith.scene.values import scene_values
+
+        assert seed_value is not None
+        values = scene_values(config, grid, seed_value)
+    return Scene(
+        config=config,
+        grid=grid,
+        frames=build_frames(config, grid) if frames else (),
+        values=values,
+        seed=seed_value,
+    )
+
+
+def _grid_cost(config: Config) -> Cost:
+    full = scene_cost(config)
+    return Cost(0, full.grid_cells, 0, "", full.grid)
 
 
 def scene(
@@ -120,6 +311,13 @@ def scene(
     Scene
         ``scene.to_dict()`` is JSON-ready.
 
+    Raises
+    ------
+    ConvArithError
+        For a configuration PyTorch refuses, or a scene beyond the limits of
+        :mod:`convarith.core.limits` (frames, grid cells, window positions),
+        checked from the arithmetic before anything is built.
+
     Examples
     --------
     >>> s = scene("conv", (4, 4), kernel_size=3)
@@ -129,18 +327,7 @@ def scene(
     >>> [(tap.kernel, tap.input) for tap in t.frames[0].taps]
     [((2,), None), ((1,), None), ((0,), (0,))]
     """
-    config = configure(op, input_shape, **params)
-    build = _transposed_axis if config.transposed else _direct_axis
-    grid = tuple(build(config, axis) for axis in range(config.ndim))
-    frames = build_frames(config, grid)
-    values = None
     if numerical:
-        from convarith.scene.values import scene_values
-
-        seed = 0 if seed is None else seed
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ConvArithError(f"seed={seed!r} must be a non-negative int")
-        values = scene_values(config, grid, seed)
-    return Scene(
-        config=config, grid=grid, frames=frames, values=values, seed=seed if numerical else None
-    )
+        check_seed(seed)
+    config = configure(op, input_shape, **params)
+    return scene_of(config, numerical=numerical, seed=seed)

@@ -14,19 +14,20 @@ that cell's value spread over the outputs, the scatter view in matrix form).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from convarith.core.arithmetic import Config
+from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
-from convarith.core.limits import MAX_MATRIX_SIDE
+from convarith.core.limits import MAX_FRAMES, MAX_MATRIX_SIDE, largest_fitting, largest_text
 from convarith.core.text import shape_text
-from convarith.scene.build import scene
+from convarith.scene.build import Cost, check_cost, check_seed, scene_cost, scene_of
 from convarith.scene.model import Scene
 
-__all__ = ["MatrixScene", "matrix_scene"]
+__all__ = ["MatrixScene", "matrix_cost", "matrix_scene"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,41 @@ class MatrixScene:
     def transposed(self) -> bool:
         """Whether the figure shows ``Cᵀ`` (a transposed convolution)."""
         return self.gather.config.transposed
+
+
+def matrix_cost(config: Config) -> Cost:
+    """The classic scene's cost, and a matrix beyond :data:`MAX_MATRIX_SIDE` rows or columns.
+
+    Such a matrix counts as too many frames: the matrix view has one frame per
+    row or column.
+    """
+    cost = scene_cost(config)
+    rows, cols = math.prod(config.output_shape), math.prod(config.input_shape)
+    if max(rows, cols) <= MAX_MATRIX_SIDE:
+        return cost
+    return Cost(MAX_FRAMES + 1, cost.grid_cells, cost.taps, "", cost.grid)
+
+
+def _check_side(config: Config) -> None:
+    """Refuse a matrix with more than :data:`MAX_MATRIX_SIDE` rows or columns, naming the largest input."""
+    rows, cols = math.prod(config.output_shape), math.prod(config.input_shape)
+    if max(rows, cols) <= MAX_MATRIX_SIDE:
+        return
+    ndim = config.ndim
+
+    def fits(n: int) -> bool | None:
+        try:
+            resized = config.resized((n,) * ndim)
+        except ConvArithError:
+            return None
+        return matrix_cost(resized).fits()
+
+    smallest, largest = largest_fitting(fits, max(config.input_shape))
+    raise ConvArithError(
+        f"the matrix for input {shape_text(config.input_shape)} is {rows}x{cols}: too large "
+        f"to draw legibly (at most {MAX_MATRIX_SIDE} rows and columns): "
+        f"{largest_text(ndim, largest, shape_text((smallest,) * ndim))}"
+    )
 
 
 def _leading_rows(matrix: Any, direct_shape: tuple[int, ...], config: Config) -> Any:
@@ -104,23 +140,17 @@ def matrix_scene(
     >>> matrix_scene("conv_transpose", (2, 2), kernel_size=3).matrix.shape
     (16, 4)
     """
-    from convarith.numeric import conv_matrix
-
-    gather = scene(op, input_shape, numerical=True, seed=seed, **params)
-    config = gather.config
+    check_seed(seed)
+    config = configure(op, input_shape, **params)
     if config.pooling:
         raise ConvArithError(
             f"op={config.op!r}: the matrix view draws conv and conv_transpose (pooling is no matrix product)"
         )
-    rows = int(np.prod(config.output_shape))
-    cols = int(np.prod(config.input_shape))
-    if max(rows, cols) > MAX_MATRIX_SIDE:
-        side = int(MAX_MATRIX_SIDE ** (1 / len(config.input_shape)))
-        largest = shape_text((side,) * len(config.input_shape))
-        raise ConvArithError(
-            f"the matrix for input {shape_text(config.input_shape)} is {shape_text((rows, cols))}: too large "
-            f"to draw legibly (at most {MAX_MATRIX_SIDE} rows and columns, about a {largest} input and output)"
-        )
+    _check_side(config)
+    check_cost(config, matrix_cost, "the matrix view")
+    gather = scene_of(config, numerical=True, seed=seed)
+    from convarith.numeric import conv_matrix
+
     assert gather.values is not None
     weights = np.asarray(gather.values.weights, dtype=float)
     direct_shape, direct_params = _direct(config)

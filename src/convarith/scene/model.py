@@ -35,6 +35,10 @@ class GridAxis:
 
     ``inputs[g]`` is the input index shown at grid position ``g``, or ``None``;
     ``kinds[g]`` says what the position holds (one of :data:`CELL_KINDS`).
+
+    >>> axis = GridAxis((None, 0, 1, None), ("padding", "input", "input", "padding"))
+    >>> axis.size, axis.inputs.index(1)
+    (4, 2)
     """
 
     inputs: tuple[int | None, ...]
