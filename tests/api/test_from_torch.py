@@ -116,24 +116,31 @@ def test_one_dimensional_input_as_an_int():
 @pytest.mark.parametrize(
     "module",
     [
-        nn.Flatten(),
-        nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(8, 2)),
+        nn.Sequential(nn.Conv2d(3, 8, 3), nn.Flatten(), nn.Linear(8 * 14 * 14, 2)),
         nn.Sequential(nn.Conv2d(3, 8, 3), nn.Upsample(scale_factor=2)),
         nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d(1)),
     ],
 )
-def test_refuses_modules_it_cannot_follow(module):
+def test_follows_modules_beyond_convolution_and_pooling(module):
+    report = from_torch(module, (3, 16, 16))
+    last = report.nodes[-1]
+    assert last.shape == tuple(module(torch.zeros(1, 3, 16, 16)).shape)
+    assert last.receptive_field is not None
+    # Reading modules without running them still knows only convolutions and pooling.
     with pytest.raises(ConvArithError) as info:
-        from_torch(module, (3, 16, 16))
-    message = str(info.value)
-    assert "\n" not in message
-    assert any(name in message for name in ("Flatten", "Upsample", "AdaptiveAvgPool2d"))
+        layers_from_torch(module)
+    assert "\n" not in str(info.value)
+    assert any(name in str(info.value) for name in ("Flatten", "Upsample", "AdaptiveAvgPool2d"))
 
 
 def test_refuses_a_model_without_convolution_or_pooling():
     with pytest.raises(ConvArithError):
         from_torch(nn.Sequential(nn.ReLU(), nn.Dropout()), (3, 8, 8))
-    with pytest.raises(ConvArithError):
+    with pytest.raises(ConvArithError, match="runs no convolution or pooling"):
+        from_torch(nn.Sequential(nn.ReLU(), nn.Dropout()), (1, 3, 8, 8))
+    with pytest.raises(ConvArithError, match="Flatten"):
+        from_torch(nn.Flatten(), (1, 3, 16, 16))
+    with pytest.raises(ConvArithError, match=r"not a torch\.nn\.Module"):
         from_torch("conv", (3, 8, 8))
 
 
