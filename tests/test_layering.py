@@ -7,7 +7,7 @@ own ``__init__.py`` and ``__main__.py``.  The table is :data:`LAYERS` below::
 
     level 0  core                                  (standard library only)
     level 1  numeric | figure | files | pixels
-    level 2  scene
+    level 2  scenes
     level 3  draw | backends | encoders
     level 4  formats
     level 5  api
@@ -66,7 +66,7 @@ FACADE = "facade"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("numeric", "figure", "files", "pixels"),
-    ("scene",),
+    ("scenes",),
     ("draw", "backends", "encoders"),
     ("formats",),
     ("api",),

@@ -29,9 +29,9 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every builder of scenes and figures fails if called."""
     import convarith.api.animation as animation
     import convarith.backends.raster as raster
-    import convarith.scene.build as build
-    import convarith.scene.matrix as matrix
-    import convarith.scene.scatter as scatter
+    import convarith.scenes.build as build
+    import convarith.scenes.matrix as matrix
+    import convarith.scenes.scatter as scatter
 
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("work was done before the refusal")

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from convarith.cli import main
-from convarith.scene.build import scene
+from convarith.scenes.build import scene
 from support.cli import run
 
 

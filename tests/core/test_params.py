@@ -20,7 +20,7 @@ from convarith.core.limits import MAX_SIZE, check_scale
 from convarith.core.stack import Layer, analyze_stack
 
 # Not convarith.scene: once the package convarith.scene is imported, that name is the package.
-from convarith.scene.build import scene
+from convarith.scenes.build import scene
 
 INTS = [np.int64, np.int32, np.int16, np.uint8, np.intp]
 

@@ -126,7 +126,7 @@ def _scene(
     """The scene a view draws, its cost checked from the arithmetic before anything is built."""
     from convarith.core.arithmetic import configure
     from convarith.core.params import canonical_op
-    from convarith.scene.build import check_cost, check_seed, scene_cost, scene_of
+    from convarith.scenes.build import check_cost, check_seed, scene_cost, scene_of
 
     if view in ("scatter", "compare") and canonical_op(op) != "conv_transpose":
         raise ConvArithError(
@@ -140,13 +140,13 @@ def _scene(
             "a 3-D scene is available as data (convarith scene ... --json)"
         )
     if view in ("scatter", "compare"):
-        from convarith.scene.scatter import scatter_scene
+        from convarith.scenes.scatter import scatter_scene
 
         return scatter_scene(
             config.input_shape, seed=seed, gather_frames=view == "compare", **config.rule_params()
         )
     if view == "matrix":
-        from convarith.scene.matrix import matrix_scene
+        from convarith.scenes.matrix import matrix_scene
 
         return matrix_scene(
             op, config.input_shape, numerical=numerical, seed=seed, **config.rule_params()

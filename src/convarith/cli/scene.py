@@ -8,7 +8,7 @@ from convarith.cli.options import add_operation_arguments, cli_spelling, operati
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from convarith.scene.model import Frame, Scene
+    from convarith.scenes.model import Frame, Scene
 
 EXAMPLES = """\
 examples:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the scene (JSON, or one line per frame)."""
     from convarith.core.errors import ConvArithError
     from convarith.core.text import shape_text
-    from convarith.scene.build import scene
+    from convarith.scenes.build import scene
 
     try:
         op, shape, params = operation_from_args(args)

@@ -1,6 +1,6 @@
 """Scenes to figures: the drawing layer.
 
-:func:`draw` turns a :class:`~convarith.scene.build.Scene` into a
+:func:`draw` turns a :class:`~convarith.scenes.build.Scene` into a
 :class:`~convarith.figure.primitives.Figure` in a given view and style.  Views:
 ``arithmetic`` (the original's slanted grids, output floating above the
 input) and ``numerical`` (flat grids with the values in the cells).

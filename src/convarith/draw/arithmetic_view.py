@@ -44,7 +44,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
-from convarith.scene.model import Frame, Scene
+from convarith.scenes.model import Frame, Scene
 
 __all__ = ["Shear", "slanted_layers"]
 

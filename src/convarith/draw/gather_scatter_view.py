@@ -6,7 +6,7 @@ scatter view, each input cell times the kernel added into the full result.
 Both advance together (the shorter in proportion); a last frame shows both
 finished and frames the two equal outputs.
 
->>> from convarith.scene.scatter import scatter_scene
+>>> from convarith.scenes.scatter import scatter_scene
 >>> layers, width, height, frames = compare_layers(
 ...     scatter_scene((2, 2), kernel_size=3), Style(), 30, 21)
 >>> frames, height > width
@@ -49,7 +49,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
-from convarith.scene.scatter import ScatterScene
+from convarith.scenes.scatter import ScatterScene
 
 __all__ = ["BANNER", "compare_layers"]
 

@@ -47,7 +47,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
-from convarith.scene.matrix import MatrixScene
+from convarith.scenes.matrix import MatrixScene
 
 __all__ = ["matrix_layers", "weight_names"]
 

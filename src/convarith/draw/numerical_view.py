@@ -47,7 +47,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
-from convarith.scene.model import Frame, Scene
+from convarith.scenes.model import Frame, Scene
 
 __all__ = ["INPUT_SIZE", "OUTPUT_SIZE", "WEIGHT_SIZE", "flat_layers", "format_value"]
 

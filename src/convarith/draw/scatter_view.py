@@ -10,7 +10,7 @@ holds exactly what PyTorch's ``conv_transpose`` computes.
 The panels are stacked, not set side by side: four labels in one row would
 have to be too small to read when the figure is shown small.
 
->>> from convarith.scene.scatter import scatter_scene
+>>> from convarith.scenes.scatter import scatter_scene
 >>> lay = ScatterLayout(scatter_scene((3, 3), kernel_size=3, stride=2, padding=1), Style(), 30)
 >>> [(p.rows, p.cols) for p in lay.panels], [t.text for t in lay.signs()]
 ([(3, 3), (3, 3), (3, 3), (7, 7)], ['×', '=', '+='])
@@ -34,7 +34,7 @@ from convarith.figure.primitives import (
     StaticLayer,
     Text,
 )
-from convarith.scene.scatter import ScatterScene
+from convarith.scenes.scatter import ScatterScene
 
 __all__ = [
     "ScatterLayout",

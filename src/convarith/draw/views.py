@@ -8,9 +8,9 @@ from convarith.draw.labels import title
 from convarith.draw.panels import shape2
 from convarith.draw.style import Style
 from convarith.figure.primitives import Figure, FigureLayer
-from convarith.scene.matrix import MatrixScene
-from convarith.scene.model import Scene
-from convarith.scene.scatter import ScatterScene
+from convarith.scenes.matrix import MatrixScene
+from convarith.scenes.model import Scene
+from convarith.scenes.scatter import ScatterScene
 
 __all__ = ["VIEWS", "AnyScene", "cell_size", "draw"]
 
@@ -133,7 +133,7 @@ def draw(scene: AnyScene, view: str = "arithmetic", style: Style | None = None) 
 
     Examples
     --------
-    >>> from convarith.scene.build import scene
+    >>> from convarith.scenes.build import scene
     >>> fig = draw(scene("conv", (5, 5), kernel_size=3, stride=2, padding=1))
     >>> fig.frame_count, round(fig.width), round(fig.height) > 300
     (9, 399, True)

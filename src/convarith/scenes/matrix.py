@@ -24,8 +24,8 @@ from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_FRAMES, MAX_MATRIX_SIDE, largest_fitting, largest_text
 from convarith.core.text import shape_text
-from convarith.scene.build import Cost, check_cost, check_seed, scene_cost, scene_of
-from convarith.scene.model import Scene
+from convarith.scenes.build import Cost, check_cost, check_seed, scene_cost, scene_of
+from convarith.scenes.model import Scene
 
 __all__ = ["MatrixScene", "matrix_cost", "matrix_scene"]
 

@@ -15,7 +15,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.scene.build import scene
+from convarith.scenes.build import scene
 from support.views_cases import (
     as_batch,
     per_axis,

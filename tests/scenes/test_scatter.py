@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convarith.core.errors import ConvArithError
-from convarith.scene.scatter import scatter_scene
+from convarith.scenes.scatter import scatter_scene
 from support.views_cases import per_axis, torch_conv_transpose, transposed_configs
 
 
@@ -132,7 +132,7 @@ def test_running_sums_are_worked_out_when_asked_for() -> None:
 def test_scatter_scenes_beyond_the_limits_are_refused_first(
     monkeypatch, shape, params, gather_frames, words
 ) -> None:
-    import convarith.scene.scatter as scatter
+    import convarith.scenes.scatter as scatter
 
     def never(*args, **kwargs):
         raise AssertionError("built before the refusal")

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convarith.core.errors import ConvArithError
-from convarith.scene.build import scene
-from convarith.scene.matrix import matrix_scene
+from convarith.scenes.build import scene
+from convarith.scenes.matrix import matrix_scene
 from support.views_cases import (
     conv_configs,
     per_axis,
@@ -191,7 +191,7 @@ def test_pooling_refused(op) -> None:
 def test_huge_parameters_are_refused_before_the_scene_is_built(monkeypatch, op, shape, params):
     import tracemalloc
 
-    import convarith.scene.matrix as matrix
+    import convarith.scenes.matrix as matrix
 
     def never(*args, **kwargs):
         raise AssertionError("built before the refusal")

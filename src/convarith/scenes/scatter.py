@@ -22,8 +22,8 @@ import numpy as np
 from convarith.core.arithmetic import Config, configure
 from convarith.core.errors import ConvArithError
 from convarith.core.text import shape_text
-from convarith.scene.build import Cost, check_cost, check_seed, grid_shape, scene_of
-from convarith.scene.model import Scene
+from convarith.scenes.build import Cost, check_cost, check_seed, grid_shape, scene_of
+from convarith.scenes.model import Scene
 
 __all__ = ["ScatterFrame", "ScatterScene", "full_shape", "scatter_cost", "scatter_scene"]
 

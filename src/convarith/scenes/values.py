@@ -6,7 +6,7 @@ reference implementations in :mod:`convarith.numeric` (which the tests check
 against PyTorch).  Draws that would teach little (a row of zeros, a kernel
 of mostly zeros, a max-pooling output of one value) are drawn again.
 
->>> from convarith.scene.build import scene
+>>> from convarith.scenes.build import scene
 >>> v = scene("max_pool", (5, 5), numerical=True, kernel_size=3, stride=1).values
 >>> len({value for row in v.output for value in row}) > 1
 True
@@ -23,7 +23,7 @@ from convarith import numeric
 
 if TYPE_CHECKING:
     from convarith.core.arithmetic import Config
-    from convarith.scene.model import GridAxis, Values
+    from convarith.scenes.model import GridAxis, Values
 __all__ = ["INPUT_RANGE", "WEIGHT_RANGE", "compute_output", "scene_values"]
 
 #: Inclusive ranges of the original's numerical figures.
@@ -209,7 +209,7 @@ def scene_values(config: Config, grid: tuple[GridAxis, ...], seed: int) -> Value
     in each line of zeros, zeros made non-zero, one window given a
     unique maximum (when some window reads a cell another does not).
     """
-    from convarith.scene.model import Values
+    from convarith.scenes.model import Values
 
     # One generator for both, so that inputs and weights are not the same draws.
     rng = np.random.default_rng(seed)

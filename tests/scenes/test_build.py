@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.scene.build import scene
+from convarith.scenes.build import scene
 from support.core_torch import (
     OPS,
     POOLS,
@@ -179,7 +179,7 @@ def _refused_without_building(monkeypatch: pytest.MonkeyPatch, call: Any) -> str
     """Run ``call`` with the scene builder made to fail: the refusal must come first, in one line."""
     import tracemalloc
 
-    import convarith.scene.build as build
+    import convarith.scenes.build as build
     from convarith import ConvArithError
 
     def never(*args: Any, **kwargs: Any) -> Any:
@@ -253,7 +253,7 @@ def test_the_largest_input_named_fits_and_one_more_does_not(op, params, ndim):
 
     from convarith import ConvArithError
     from convarith.core.arithmetic import configure
-    from convarith.scene.build import check_cost, scene_cost
+    from convarith.scenes.build import check_cost, scene_cost
 
     with pytest.raises(ConvArithError) as info:
         scene(op, (10**6,) * ndim, **params)

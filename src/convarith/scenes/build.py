@@ -2,7 +2,7 @@
 
 For a convolution or pooling the grid is the zero-padded input; for a
 transposed convolution, the equivalent direct convolution's input, stretched
-with zeros between cells and padded (or cropped).  See :mod:`convarith.scene.model`
+with zeros between cells and padded (or cropped).  See :mod:`convarith.scenes.model`
 for what a scene holds.
 """
 
@@ -27,7 +27,7 @@ from convarith.core.limits import (
 )
 from convarith.core.params import is_bool
 from convarith.core.text import brief, shape_text
-from convarith.scene.model import Frame, GridAxis, Scene, Tap
+from convarith.scenes.model import Frame, GridAxis, Scene, Tap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def scene_of(
     grid = grid_of(config)
     values = None
     if numerical:
-        from convarith.scene.values import scene_values
+        from convarith.scenes.values import scene_values
 
         assert seed_value is not None
         values = scene_values(config, grid, seed_value)

@@ -18,7 +18,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.scene.build import scene
+from convarith.scenes.build import scene
 from support.core_torch import OPS, POOLS, config, pool_cells, pool_config, run
 
 NDIMS = (1, 2, 3)
