@@ -530,3 +530,13 @@ def test_a_name_too_long_is_refused_before_any_folder_is_made(capsys, tmp_path) 
     assert code == 2 and out == ""
     assert err.startswith("convarith animate: error: --name 'nnn") and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_animate_messages_use_the_command_line_s_spelling(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from convarith.cli import main
+
+    argv = ["animate", "conv-transpose", "--input", "5", "--kernel", "3", "--stride", "2"]
+    assert main([*argv, "--output-padding", "2", "-o", str(tmp_path / "a.gif")]) == 2
+    err = capsys.readouterr().err
+    assert "--output-padding 2" in err and "output_padding=" not in err
+    assert list(tmp_path.iterdir()) == []

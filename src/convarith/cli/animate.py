@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from convarith.cli.options import add_operation_arguments, operation_from_args
+from convarith.cli.options import add_operation_arguments, cli_spelling, operation_from_args
+from convarith.core.errors import ConvArithError
 from convarith.formats.registry import file_extensions, frame_format_names
 
 #: The themes of draw.style.THEMES, listed here so that building the parser does
@@ -153,19 +154,23 @@ def run(args: argparse.Namespace) -> int:
     check_target(args.output, args.frame_format, parameter=OUTPUT_OPTION[0])
     if args.name is not None:
         check_file_name(args.name, "--name")
-    check_scale(args.scale)
-    op, shape, params = operation_from_args(args)
-    animation = animate(
-        op,
-        shape,
-        view=args.view,
-        numerical=args.numerical,
-        seed=args.seed,
-        theme=args.theme,
-        name=args.name,
-        **params,
-        **style_changes(args),
-    )
+    try:
+        check_scale(args.scale)
+        op, shape, params = operation_from_args(args)
+        animation = animate(
+            op,
+            shape,
+            view=args.view,
+            numerical=args.numerical,
+            seed=args.seed,
+            theme=args.theme,
+            name=args.name,
+            **params,
+            **style_changes(args),
+        )
+    except ConvArithError as error:
+        # The library's words in the command line's spelling: --output-padding, conv-transpose.
+        raise ConvArithError(cli_spelling(str(error))) from None
     bar = ProgressBar(delay=BAR_DELAY, interval=0.05, keep=False)
     try:
         # What Animation.save does, with a progress bar.
