@@ -151,11 +151,11 @@ def test_animate_mp4(capsys, tmp_path) -> None:
 
 
 BAD = [
-    ("wrong view for the op", [*CONV, "--view", "scatter"], "conv_transpose"),
+    ("wrong view for the op", [*CONV, "--view", "scatter"], "conv-transpose"),
     (
         "compare for pooling",
         ["max-pool", "-i", "4x4", "-k", "2", "--view", "compare"],
-        "conv_transpose",
+        "conv-transpose",
     ),
     ("matrix of pooling", ["avg-pool", "-i", "4x4", "-k", "2", "--view", "matrix"], "pool"),
     ("matrix too large", ["conv", "-i", "9x9", "-k", "1", "--view", "matrix"], "too large"),
@@ -164,7 +164,7 @@ BAD = [
     ("3-D", ["conv", "--input", "4x4x4", "--kernel", "3"], "3-D"),
     ("huge input", ["conv", "--input", "200x200", "--kernel", "1"], "40000 frames"),
     ("illegible", ["conv", "--input", "60x60", "--kernel", "3", "--numerical"], "legible"),
-    ("torch refuses", ["conv", "--input", "2x2", "--kernel", "3"], "kernel_size"),
+    ("torch refuses", ["conv", "--input", "2x2", "--kernel", "3"], "--kernel 3"),
     ("bad frame ms", [*CONV, "--frame-ms", "1"], "frame_ms"),
     ("bad scale", [*CONV, "--scale", "0"], "scale"),
     ("bad sizes", ["conv", "--input", "5by5", "--kernel", "3"], "--input"),
