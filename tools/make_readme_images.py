@@ -33,7 +33,12 @@ def make_images(out: Path) -> list[Path]:
     for name in NAMES:
         item = items[name]
         animation = convarith.animate(
-            item.op, item.input_shape, view=item.view, numerical=item.numerical, **item.params
+            item.op,
+            item.input_shape,
+            view=item.view,
+            numerical=item.numerical,
+            **item.values,
+            **item.params,
         )
         scale = WIDTH / animation.figure.width
         written += animation.save(out / f"{name}.gif", scale=scale)

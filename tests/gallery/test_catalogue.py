@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 import convarith
+from convarith.gallery import catalogue
 from convarith.gallery.catalogue import ALL, EXTRAS, ORIGINAL
 from support.tools import SHARED, shared
 
@@ -113,3 +114,42 @@ def test_frame_counts_match_the_original_gifs() -> None:
         with Image.open(REFERENCE / f"{name}.gif") as gif:
             assert _animate(BY_NAME[name]).frame_count == gif.n_frames, name
     assert len(with_reference) == 15
+
+
+#: The outputs of the original's published numerical figures (first frames).
+ORIGINAL_OUTPUTS = {
+    "numerical_no_padding_no_strides": [[12.0, 12.0, 17.0], [10.0, 17.0, 19.0], [9.0, 6.0, 14.0]],
+    "numerical_average_pooling": [[1.7, 1.7, 1.7], [1.0, 1.2, 1.8], [1.1, 0.8, 1.3]],
+    "numerical_max_pooling": [[3.0, 3.0, 3.0], [3.0, 3.0, 3.0], [3.0, 2.0, 3.0]],
+}
+
+
+def test_the_original_numerical_figures_use_the_original_values() -> None:
+    import subprocess
+
+    from support.tools import require_tool
+
+    pdftotext = require_tool("pdftotext")
+    for name, expected in ORIGINAL_OUTPUTS.items():
+        item = BY_NAME[name]
+        values = convarith.animate(
+            item.op, item.input_shape, view=item.view, **item.values, **item.params
+        ).scene.values
+        assert values is not None
+        assert [[round(v, 1) for v in row] for row in values.output] == expected, name
+        # The same numbers stand in the original's published figure, in the same order.
+        page = shared("reference", "pdf", f"{name}_00.pdf")
+        text = subprocess.run(
+            [pdftotext, "-layout", str(page), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        printed = [w for w in text.split() if "." in w]
+        assert printed == [f"{v:.1f}" for row in expected for v in row], name
+        assert values.input == [list(row) for row in catalogue.ORIGINAL_INPUT]
+
+
+def test_numerical_padding_strides_uses_the_same_values_with_its_stride() -> None:
+    item = BY_NAME["numerical_padding_strides"]
+    values = convarith.animate(item.op, item.input_shape, **item.values, **item.params).scene.values
+    assert values is not None and values.weights == [list(r) for r in catalogue.ORIGINAL_KERNEL]
+    # torch.nn.functional.conv2d of the same numbers, stride 2, padding 1.
+    assert values.output == [[6.0, 17.0, 3.0], [8.0, 17.0, 13.0], [6.0, 4.0, 4.0]]

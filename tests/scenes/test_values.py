@@ -279,3 +279,85 @@ def test_gallery_max_pooling_is_not_flat_and_kernels_are_not_mostly_zero():
     for shape, params in [((5, 5), {"kernel_size": 3}), ((3, 3), {"kernel_size": 3, "stride": 2})]:
         w = np.array(scene("conv", shape, numerical=True, **params).values.weights)
         assert np.count_nonzero(w) >= 6
+
+
+def test_given_values_give_torch_s_output() -> None:
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    import convarith
+
+    rng = np.random.default_rng(7)
+    for stride, padding in ((1, 0), (2, 1), (3, 2)):
+        x = rng.integers(-3, 4, size=(6, 5))
+        w = rng.integers(-2, 3, size=(3, 2))
+        values = convarith.scene(
+            "conv",
+            (6, 5),
+            kernel_size=(3, 2),
+            stride=stride,
+            padding=padding,
+            input_values=x,
+            weights=w.tolist(),
+        ).values
+        assert values is not None
+        expected = F.conv2d(
+            torch.tensor(x, dtype=torch.float64)[None, None],
+            torch.tensor(w, dtype=torch.float64)[None, None],
+            stride=stride,
+            padding=padding,
+        )[0, 0]
+        assert np.allclose(values.output, expected.numpy())
+        assert values.input == x.tolist() and values.weights == w.tolist()
+
+
+@pytest.mark.parametrize(
+    ("op", "given", "message"),
+    [
+        (
+            "conv",
+            {"input_values": [[1, 2], [3, 4]], "weights": [[1]]},
+            r"input_values=.* must have shape \(3, 3\)",
+        ),
+        ("conv", {"input_values": [[1] * 3] * 3}, r"weights= must be given"),
+        ("conv", {"weights": [[1, 1], [1, 1]]}, r"weights= needs input_values="),
+        (
+            "max_pool",
+            {"input_values": [[1] * 3] * 3, "weights": [[1, 1], [1, 1]]},
+            r"pooling has no weights",
+        ),
+        (
+            "conv",
+            {"input_values": [["a"] * 3] * 3, "weights": [[1, 1], [1, 1]]},
+            r"must be numbers",
+        ),
+        (
+            "conv",
+            {"input_values": [[float("nan")] * 3] * 3, "weights": [[1, 1], [1, 1]]},
+            r"must be finite",
+        ),
+    ],
+)
+def test_given_values_are_checked_in_one_line(op: str, given: dict, message: str) -> None:  # type: ignore[type-arg]
+    import convarith
+    from convarith import ConvArithError
+
+    with pytest.raises(ConvArithError, match=message) as info:
+        convarith.scene(op, (3, 3), kernel_size=2, **given)
+    assert "\n" not in str(info.value)
+
+
+def test_given_values_are_for_the_views_that_draw_them() -> None:
+    import convarith
+    from convarith import ConvArithError
+
+    x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    anim = convarith.animate(
+        "conv", (3, 3), kernel_size=2, input_values=x, weights=[[1, 0], [0, 1]]
+    )
+    assert anim.view == "numerical" and anim.scene.values.output == [[6.0, 8.0], [12.0, 14.0]]
+    with pytest.raises(ConvArithError, match="arithmetic and numerical views"):
+        convarith.animate(
+            "conv", (3, 3), kernel_size=2, view="matrix", input_values=x, weights=[[1, 0], [0, 1]]
+        )

@@ -121,7 +121,13 @@ class Animation:
 
 
 def _scene(
-    op: str, input_shape: Any, view: str, numerical: bool, seed: int | None, params: dict[str, Any]
+    op: str,
+    input_shape: Any,
+    view: str,
+    numerical: bool,
+    seed: int | None,
+    params: dict[str, Any],
+    given: dict[str, Any] | None = None,
 ) -> AnyScene:
     """The scene a view draws, its cost checked from the arithmetic before anything is built."""
     from convarith.core.arithmetic import configure
@@ -131,6 +137,10 @@ def _scene(
     if view in ("scatter", "compare") and canonical_op(op) != "conv_transpose":
         raise ConvArithError(
             f"view={view!r} shows a transposed convolution (op='conv_transpose'), not op={brief(op)}"
+        )
+    if given and view not in ("arithmetic", "numerical"):
+        raise ConvArithError(
+            f"input_values= and weights= are drawn by the arithmetic and numerical views, not view={view!r}"
         )
     check_seed(seed)
     config = configure(op, input_shape, **params)
@@ -152,7 +162,7 @@ def _scene(
             op, config.input_shape, numerical=numerical, seed=seed, **config.rule_params()
         )
     check_cost(config, scene_cost, "an animation")
-    return scene_of(config, numerical=numerical or view == "numerical", seed=seed)
+    return scene_of(config, numerical=numerical or view == "numerical", seed=seed, **(given or {}))
 
 
 def animate(
@@ -165,6 +175,8 @@ def animate(
     style: Style | None = None,
     theme: str = "light",
     name: str | None = None,
+    input_values: Any = None,
+    weights: Any = None,
     **params: Any,
 ) -> Animation:
     """An animation of ``op`` on ``input_shape``, as the original guide draws them, and more.
@@ -186,6 +198,10 @@ def animate(
         Draw values: seeded integer inputs and weights and the output.
     seed : int, optional
         Seed of the values.
+    input_values, weights : nested lists or arrays, optional
+        Values of your own instead of seeded ones, for the arithmetic and
+        numerical views: the input (shaped as ``input_shape``) and, for a
+        convolution, the kernel (shaped as ``kernel_size``).
     style : Style, optional
         Colours, sizes, timing; ``theme`` picks a named one (``light``, ``dark``).
     name : str, optional
@@ -213,8 +229,12 @@ def animate(
         check_file_name(name)
     style_changes = {k: params.pop(k) for k in list(params) if k in _STYLE_KEYS}
     chosen = make_style(theme, style, **style_changes)
+    given = None
+    if input_values is not None or weights is not None:
+        given = {"input_values": input_values, "weights": weights}
+        numerical = True
     view = view or ("numerical" if numerical else "arithmetic")
     if not isinstance(view, str) or view not in VIEWS:
         raise ConvArithError(f"view={brief(view)} must be one of {', '.join(VIEWS)}")
-    sc = _scene(op, input_shape, view, numerical, seed, params)
+    sc = _scene(op, input_shape, view, numerical, seed, params, given)
     return Animation(sc, view, chosen, default_name(sc, view) if name is None else name)

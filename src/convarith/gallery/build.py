@@ -80,6 +80,7 @@ def _render(task: _Task) -> list[str]:
         view=item.view,
         numerical=item.numerical,
         name=item.name,
+        **item.values,
         **item.params,
     )
     written = write_outputs(

@@ -30,13 +30,39 @@ class GalleryItem:
     view: str = "arithmetic"
     numerical: bool = False
     group: str = "original"
+    #: ``input_values`` and ``weights`` of :func:`convarith.animate`, when not seeded.
+    values: dict[str, Any] = field(default_factory=dict)
 
     def key(self) -> str:
         """What the animation depends on, for the up-to-date check."""
         return json.dumps(
-            [self.name, self.op, self.input_shape, self.params, self.view, self.numerical],
+            [
+                self.name,
+                self.op,
+                self.input_shape,
+                self.params,
+                self.view,
+                self.numerical,
+                self.values,
+            ],
             sort_keys=True,
         )
+
+
+#: The input of the original's four numerical figures, and the kernel of its
+#: two convolutions, as its published figures show them (the one of
+#: "padding, strides" was published with the stride ignored; its values are
+#: the same).
+ORIGINAL_INPUT = (
+    (3, 3, 2, 1, 0),
+    (0, 0, 1, 3, 1),
+    (3, 1, 2, 2, 3),
+    (2, 0, 0, 2, 2),
+    (2, 0, 0, 0, 1),
+)
+ORIGINAL_KERNEL = ((0, 1, 2), (2, 2, 0), (0, 1, 2))
+_CONV_VALUES = {"input_values": ORIGINAL_INPUT, "weights": ORIGINAL_KERNEL}
+_POOL_VALUES = {"input_values": ORIGINAL_INPUT}
 
 
 def _direct_and_transposed(
@@ -74,7 +100,12 @@ def _original() -> tuple[GalleryItem, ...]:
         items += _direct_and_transposed(name, i, k, s, p, d)
     items += [
         GalleryItem(
-            "numerical_no_padding_no_strides", "conv", (5, 5), {"kernel_size": 3}, "numerical"
+            "numerical_no_padding_no_strides",
+            "conv",
+            (5, 5),
+            {"kernel_size": 3},
+            "numerical",
+            values=_CONV_VALUES,
         ),
         GalleryItem(
             "numerical_padding_strides",
@@ -82,6 +113,7 @@ def _original() -> tuple[GalleryItem, ...]:
             (5, 5),
             {"kernel_size": 3, "stride": 2, "padding": 1},
             "numerical",
+            values=_CONV_VALUES,
         ),
         GalleryItem(
             "numerical_average_pooling",
@@ -89,6 +121,7 @@ def _original() -> tuple[GalleryItem, ...]:
             (5, 5),
             {"kernel_size": 3, "stride": 1},
             "numerical",
+            values=_POOL_VALUES,
         ),
         GalleryItem(
             "numerical_max_pooling",
@@ -96,6 +129,7 @@ def _original() -> tuple[GalleryItem, ...]:
             (5, 5),
             {"kernel_size": 3, "stride": 1},
             "numerical",
+            values=_POOL_VALUES,
         ),
     ]
     return tuple(items)

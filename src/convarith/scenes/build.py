@@ -256,18 +256,32 @@ def grid_of(config: Config) -> tuple[GridAxis, ...]:
 
 
 def scene_of(
-    config: Config, *, numerical: bool = False, seed: object = None, frames: bool = True
+    config: Config,
+    *,
+    numerical: bool = False,
+    seed: object = None,
+    frames: bool = True,
+    input_values: object = None,
+    weights: object = None,
 ) -> Scene:
     """The scene of an already checked configuration, its cost checked first.
 
     ``frames=False`` builds the grid and values only (a view that shows them
     without the gather frames).
     """
-    seed_value = check_seed(seed) if numerical else None
+    given = input_values is not None or weights is not None
+    if given and input_values is None:
+        raise ConvArithError("weights= needs input_values= as well")
+    numerical = numerical or given
+    seed_value = check_seed(seed) if numerical and not given else None
     check_cost(config, scene_cost if frames else _grid_cost)
     grid = grid_of(config)
     values = None
-    if numerical:
+    if given:
+        from convarith.scenes.values import given_values
+
+        values = given_values(config, grid, input_values, weights)
+    elif numerical:
         from convarith.scenes.values import scene_values
 
         assert seed_value is not None
@@ -292,6 +306,8 @@ def scene(
     *,
     numerical: bool = False,
     seed: int | None = None,
+    input_values: Any = None,
+    weights: Any = None,
     **params: Any,
 ) -> Scene:
     """The frames of an animation of ``op`` on ``input_shape``, as data.
@@ -305,6 +321,10 @@ def scene(
         (as the original's numerical figures), and the output PyTorch computes.
     seed : int, optional
         Seed of the values (default 0).
+    input_values, weights : nested lists or arrays, optional
+        Values of your own instead of seeded ones (a numerical scene): the
+        input, shaped as ``input_shape``, and for a convolution the kernel,
+        shaped as ``kernel_size``.
 
     Returns
     -------
@@ -327,7 +347,9 @@ def scene(
     >>> [(tap.kernel, tap.input) for tap in t.frames[0].taps]
     [((2,), None), ((1,), None), ((0,), (0,))]
     """
-    if numerical:
+    if numerical and input_values is None:
         check_seed(seed)
     config = configure(op, input_shape, **params)
-    return scene_of(config, numerical=numerical, seed=seed)
+    return scene_of(
+        config, numerical=numerical, seed=seed, input_values=input_values, weights=weights
+    )

@@ -24,7 +24,7 @@ from convarith import numeric
 if TYPE_CHECKING:
     from convarith.core.arithmetic import Config
     from convarith.scenes.model import GridAxis, Values
-__all__ = ["INPUT_RANGE", "WEIGHT_RANGE", "compute_output", "scene_values"]
+__all__ = ["INPUT_RANGE", "WEIGHT_RANGE", "compute_output", "given_values", "scene_values"]
 
 #: Inclusive ranges of the original's numerical figures.
 INPUT_RANGE = (0, 3)
@@ -248,5 +248,60 @@ def scene_values(config: Config, grid: tuple[GridAxis, ...], seed: int) -> Value
         input=x.tolist(),
         weights=None if w is None else w.tolist(),
         output=out.tolist(),
+        grid=grid_values(config, grid, x),
+    )
+
+
+def given_values(
+    config: Config, grid: tuple[GridAxis, ...], input_values: object, weights: object
+) -> Values:
+    """The scene's numbers from values the caller chose: the input, and the kernel's weights.
+
+    The output is computed as for seeded values.  A convolution needs both;
+    pooling takes the input only.
+
+    Examples
+    --------
+    >>> from convarith.core.arithmetic import configure
+    >>> from convarith.scenes.build import grid_of
+    >>> c = configure("conv", (3,), kernel_size=2)
+    >>> given_values(c, grid_of(c), [1, 2, 3], [1, 10]).output
+    [21.0, 32.0]
+    """
+    from convarith.core.errors import ConvArithError
+    from convarith.core.text import brief
+    from convarith.scenes.model import Values
+
+    def array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+        try:
+            result = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ConvArithError(f"{name}={brief(value)} must be numbers") from None
+        if result.shape != shape:
+            raise ConvArithError(
+                f"{name}={brief(value)} has shape {result.shape}; it must have shape {shape}"
+            )
+        if not np.all(np.isfinite(result)):
+            raise ConvArithError(f"{name}={brief(value)} must be finite numbers")
+        return result
+
+    x = array("input_values", input_values, config.input_shape)
+    w: np.ndarray | None = None
+    if config.pooling:
+        if weights is not None:
+            raise ConvArithError(f"weights= does not apply to {config.op}: pooling has no weights")
+    else:
+        if weights is None:
+            raise ConvArithError("weights= must be given with input_values= for a convolution")
+        w = array("weights", weights, config.kernel_size)
+    # Whole numbers stay ints, as the seeded values are.
+    if np.all(x == np.round(x)):
+        x = x.astype(np.int64)
+    if w is not None and np.all(w == np.round(w)):
+        w = w.astype(np.int64)
+    return Values(
+        input=x.tolist(),
+        weights=None if w is None else w.tolist(),
+        output=compute_output(config, x, w).tolist(),
         grid=grid_values(config, grid, x),
     )
