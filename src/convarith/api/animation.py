@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -92,13 +93,15 @@ class Animation:
         *,
         scale: float = 1.0,
         frame_format: str = "png",
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[Path]:
         """Write the animation; the extension picks the format.
 
         ``.gif``, ``.webp``, ``.apng``, ``.mp4`` (optional extra), ``.svg``
         (animated), ``.pdf`` (a page per frame), ``.tex`` (TikZ), or a folder
         (path ending in ``/``) of ``NAME_00.png`` ... (``frame_format`` ``svg``
-        or ``pdf`` for vector frames).  Returns the paths written.
+        or ``pdf`` for vector frames).  ``progress(done, total)`` is called as
+        frames are written.  Returns the paths written.
         """
         from convarith.core.limits import check_scale
         from convarith.formats.save import check_target, save_figure
@@ -107,7 +110,12 @@ class Animation:
         check_scale(scale)
         check_target(path, frame_format)
         return save_figure(
-            self.figure, path, scale=scale, name=self.name, frame_format=frame_format
+            self.figure,
+            path,
+            scale=scale,
+            name=self.name,
+            frame_format=frame_format,
+            progress=progress,
         )
 
     def _repr_svg_(self) -> str:

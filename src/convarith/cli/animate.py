@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     from convarith.cli.gallery import ProgressBar
     from convarith.core.limits import check_scale
     from convarith.files.names import check_file_name
-    from convarith.formats.save import check_target, save_figure
+    from convarith.formats.save import check_target
 
     # Everything about the output is checked before anything is drawn or made.
     check_target(args.output, args.frame_format, parameter=OUTPUT_OPTION[0])
@@ -173,12 +173,9 @@ def run(args: argparse.Namespace) -> int:
         raise ConvArithError(cli_spelling(str(error))) from None
     bar = ProgressBar(delay=BAR_DELAY, interval=0.05, keep=False)
     try:
-        # What Animation.save does, with a progress bar.
-        written = save_figure(
-            animation.figure,
+        written = animation.save(
             args.output,
             scale=args.scale,
-            name=animation.name,
             frame_format=args.frame_format,
             progress=bar.update if bar.enabled else None,
         )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from convarith.draw.geometry import Box, points_box, text_box, union
-from convarith.draw.labels import caption_lines, input_label, output_label
+from convarith.draw.labels import caption_texts, input_label, output_label
 from convarith.draw.layers import classic_layers
 from convarith.draw.lettering import (
     Line,
@@ -137,12 +137,14 @@ class _Geometry:
             found, bottom = lines_below(x, bottom + 0.3 * self.title_size, below)
             texts += found
         if st.caption:
-            lines = [
-                (piece, self.note_size, False, st.label_color)
-                for line in caption_lines(self.scene.config)
-                for piece in wrap(line, self.note_size, line_room(room, self.note_size))
-            ]
-            texts += lines_below((left + right) / 2, bottom + 0.8 * self.note_size, lines)[0]
+            texts += caption_texts(
+                self.scene.config,
+                (left + right) / 2,
+                bottom,
+                self.note_size,
+                line_room(room, self.note_size),
+                st.label_color,
+            )
         return texts
 
     def bounds(self) -> Box:

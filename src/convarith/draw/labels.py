@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from convarith.core.arithmetic import Config
 from convarith.core.text import per_axis_text, shape_text
+from convarith.figure.primitives import Color, Text
 
 __all__ = ["caption_lines", "input_label", "output_label", "title"]
 
@@ -107,3 +108,23 @@ def caption_lines(config: Config) -> list[str]:
     if config.transposed:
         lines.append("drawn as a stride-1 convolution of the stretched input, kernel flipped")
     return lines
+
+
+def caption_texts(
+    config: Config, x: float, top: float, size: float, room: float, color: Color
+) -> list[Text]:
+    """The caption's lines, wrapped to ``room``, centred on ``x`` from ``top`` down (every view's).
+
+    >>> from convarith.core.arithmetic import configure
+    >>> texts = caption_texts(configure("conv", (5, 5), kernel_size=3), 100, 0, 12, 400, (0, 0, 0))
+    >>> [t.text for t in texts]
+    ['convolution: 5×5 → 3×3', 'kernel 3, stride 1, padding 0']
+    """
+    from convarith.draw.lettering import lines_below, wrap
+
+    lines = [
+        (piece, size, False, color)
+        for line in caption_lines(config)
+        for piece in wrap(line, size, room)
+    ]
+    return lines_below(x, top + 0.8 * size, lines)[0]

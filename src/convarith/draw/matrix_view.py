@@ -21,7 +21,7 @@ import numpy as np
 
 from convarith.core.text import shape_text
 from convarith.draw.geometry import Box, points_box, text_box, union
-from convarith.draw.labels import caption_lines
+from convarith.draw.labels import caption_texts
 from convarith.draw.lettering import (
     LegendRow,
     Line,
@@ -201,12 +201,14 @@ class _Layout:
             )
             found += found_below
         if st.caption:
-            lines = [
-                (piece, self.note_size, False, st.label_color)
-                for line in caption_lines(self.ms.config)
-                for piece in wrap(line, self.note_size, self.room)
-            ]
-            found += lines_below(self.room / 2 + dx, bottom + 0.8 * self.note_size, lines)[0]
+            found += caption_texts(
+                self.ms.config,
+                self.room / 2 + dx,
+                bottom,
+                self.note_size,
+                self.room,
+                st.label_color,
+            )
         return found
 
     def bounds(self) -> Box:

@@ -21,7 +21,7 @@ from typing import Any
 
 from convarith.core.errors import ConvArithError
 from convarith.draw.geometry import Box, points_box, text_box, union
-from convarith.draw.labels import caption_lines, input_label, output_label
+from convarith.draw.labels import caption_texts, input_label, output_label
 from convarith.draw.layers import classic_layers
 from convarith.draw.lettering import (
     LegendRow,
@@ -141,12 +141,14 @@ class _Flat:
             found, bottom = self._labels()
             texts += found
         if st.caption:
-            lines = [
-                (piece, self.note_size, False, st.label_color)
-                for line in caption_lines(self.scene.config)
-                for piece in wrap(line, self.note_size, line_room(room, self.note_size))
-            ]
-            texts += lines_below((left + right) / 2, bottom + 0.8 * self.note_size, lines)[0]
+            texts += caption_texts(
+                self.scene.config,
+                (left + right) / 2,
+                bottom,
+                self.note_size,
+                line_room(room, self.note_size),
+                st.label_color,
+            )
         return texts
 
     def _labels(self) -> tuple[list[Primitive], float]:

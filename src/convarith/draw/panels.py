@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from convarith.core.arithmetic import Config
 from convarith.draw.geometry import Box, text_box, union
-from convarith.draw.labels import caption_lines
 from convarith.draw.style import Style
 from convarith.figure.fonts import text_width
 from convarith.figure.primitives import Color, Point, Polygon, Polyline, Primitive, Text
@@ -269,14 +267,3 @@ def shift(panels: Iterable[Panel], dx: float, dy: float) -> None:
     for p in panels:
         p.dx += dx
         p.dy += dy
-
-
-def caption(config: Config, style: Style, size: float, above: Box) -> list[Text]:
-    """The caption's lines, centred under the box ``above`` (panels and their labels)."""
-    left, _, right, bottom = above
-    y = bottom + 0.6 * size
-    texts = []
-    for line in caption_lines(config):
-        y += 1.35 * size
-        texts.append(Text(((left + right) / 2, y), line, 0.85 * size, style.label_color))
-    return texts

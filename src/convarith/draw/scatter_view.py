@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from convarith.core.text import shape_text
 from convarith.draw.geometry import Box, text_box, union
-from convarith.draw.labels import caption_lines
+from convarith.draw.labels import caption_texts
 from convarith.draw.lettering import Line, base_size, fit, lines_below, lines_height, wrap
 from convarith.draw.numerical_view import format_value
 from convarith.draw.panels import Panel, index2, nested, shape2, shift
@@ -162,12 +162,14 @@ class ScatterLayout:
 
     def caption(self, below: float) -> list[Text]:
         """The caption's lines, wrapped to the column, from ``below`` down."""
-        lines = [
-            (piece, self.note_size, False, self.style.label_color)
-            for line in caption_lines(self.sc.config)
-            for piece in wrap(line, self.note_size, self.room)
-        ]
-        return lines_below(self.centre_x(), below + 0.8 * self.note_size, lines)[0]
+        return caption_texts(
+            self.sc.config,
+            self.centre_x(),
+            below,
+            self.note_size,
+            self.room,
+            self.style.label_color,
+        )
 
     def bounds(self, texts: list[Text]) -> Box:
         """The box holding the panels and ``texts``."""
