@@ -28,6 +28,7 @@ MODULES = sorted(
 WITHOUT_EXAMPLES = {
     "convarith.cli.animate": "a command: tests/cli runs it as a user would",
     "convarith.cli.gallery": "a command: tests/cli runs it as a user would",
+    "convarith.cli.guide": "a command: tests/cli runs it as a user would",
     "convarith.cli.scene": "a command: tests/cli runs it as a user would",
     "convarith.cli.shape": "a command: tests/cli runs it as a user would",
     "convarith.cli": "the command line's entry point: tests/cli runs it",

@@ -71,6 +71,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("formats",),
     ("api",),
     ("gallery",),
+    ("guide",),
     ("cli",),
     (FACADE,),
 )

@@ -39,6 +39,7 @@ COMMANDS = {
         "gallery",
         "the original guide's animations and explanatory extras, as GIF, PNG and PDF",
     ),
+    "guide": ("guide", "the convolution arithmetic guide, generated from the library, as PDF or HTML"),
 }
 
 PROLOG = """\
@@ -51,6 +52,7 @@ examples:
   convarith animate conv --input 5x5 --kernel 3 --stride 2 --padding 1 -o padding_strides.gif
   convarith scene conv-transpose --input 2 --kernel 3 --json
   convarith gallery --out gallery
+  convarith guide -o guide.pdf
 
 Run 'convarith COMMAND --help' for a command's options and examples."""
 
@@ -113,6 +115,9 @@ def _os_error(error: OSError, module: Any, args: argparse.Namespace) -> str:
     if output is not None:
         option, dest = output
         value = getattr(args, dest, None)
+        if isinstance(value, list):  # a repeatable option: name the value that failed
+            named = os.fsdecode(error.filename) if isinstance(error.filename, (str, bytes)) else ""
+            value = next((v for v in value if named.startswith(str(v))), value[0])
         where = f"cannot write to {option} {value!r}"
         if isinstance(error.filename, (str, bytes)) and error.filename != value:
             from pathlib import Path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from convarith.core.arithmetic import Config, configure
 from convarith.core.equivalent import EquivalentConv, equivalent_of
+from convarith.core.formulas import CEIL_CONDITION, FORMULAS
 from convarith.core.output_padding import (
     output_for_padding,
     output_padding_choices,
@@ -36,16 +37,18 @@ _NAMES = {
 
 
 def _formula(config: Config) -> str:
+    """PyTorch's size formula for the operation, symmetric or asymmetric padding."""
     symmetric = all(a.pad_lo == a.pad_hi for a in config.axes)
     if config.transposed:
-        pad = "2p" if symmetric else "p_lo - p_hi"
-        return f"o = (i - 1)s - {pad} + d(k - 1) + output_padding + 1"
-    pad = "2p" if symmetric else "p_lo + p_hi"
-    if config.ceil_mode:
-        return f"o = ceil((i + {pad} - d(k - 1) - 1) / s) + 1, less 1 if the last window would start past i + p"
-    if config.op == "avg_pool":
-        return f"o = floor((i + {pad} - k) / s) + 1"
-    return f"o = floor((i + {pad} - d(k - 1) - 1) / s) + 1"
+        key = "conv_transpose"
+    elif config.ceil_mode:
+        key = "ceil"
+    elif config.op == "avg_pool":
+        key = "avg_pool"
+    else:
+        key = "conv"
+    formula = FORMULAS[key if symmetric else f"{key}_asymmetric"]
+    return f"{formula}, {CEIL_CONDITION}" if config.ceil_mode else formula
 
 
 def _worked(config: Config, axis: int) -> str:

@@ -11,6 +11,7 @@ transposed convolutions, asymmetric padding, pooling with padding or
 from __future__ import annotations
 
 from convarith.core.arithmetic import Config, configure
+from convarith.core.formulas import CEIL_CONDITION, FORMULAS, RELATIONSHIPS
 from convarith.core.record import Record
 
 TYPE_CHECKING = False
@@ -20,29 +21,6 @@ if TYPE_CHECKING:
     from convarith.core.params import AxisParams
 
 __all__ = ["RELATIONSHIPS", "Relationship", "ceil_drop", "dropped_window", "relationship"]
-
-#: number -> (setting, formula), as the guide states them.
-RELATIONSHIPS: dict[int, tuple[str, str]] = {
-    1: ("no zero padding, unit strides", "o = i - k + 1"),
-    2: ("zero padding, unit strides", "o = i - k + 2p + 1"),
-    3: ("half (same) padding, unit strides", "o = i"),
-    4: ("full padding, unit strides", "o = i + k - 1"),
-    5: ("no zero padding, non-unit strides", "o = floor((i - k) / s) + 1"),
-    6: ("zero padding, non-unit strides", "o = floor((i + 2p - k) / s) + 1"),
-    7: ("pooling", "o = floor((i - k) / s) + 1"),
-    8: ("transpose of no padding, unit strides", "o' = i' + k - 1"),
-    9: ("transpose of zero padding, unit strides", "o' = i' + k - 1 - 2p"),
-    10: ("transpose of half (same) padding, unit strides", "o' = i'"),
-    11: ("transpose of full padding, unit strides", "o' = i' - k + 1"),
-    12: ("transpose of no padding, non-unit strides", "o' = s(i' - 1) + k"),
-    13: ("transpose of zero padding, non-unit strides", "o' = s(i' - 1) + k - 2p"),
-    14: (
-        "transpose of zero padding, non-unit strides, odd sizes",
-        "o' = s(i' - 1) + a + k - 2p",
-    ),
-    15: ("dilated convolution", "o = floor((i + 2p - k - (k - 1)(d - 1)) / s) + 1"),
-}
-
 
 class Relationship(Record):
     """The relationship one axis of a configuration falls under.
@@ -141,7 +119,7 @@ def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
     lo, hi, k, s, d = a.pad_lo, a.pad_hi, a.kernel, a.stride, a.dilation
     if config.transposed:
         why = "asymmetric cropping" if lo != hi else "dilated transposed convolution"
-        formula = "o' = (i' - 1)s - p_lo - p_hi + d(k - 1) + a + 1"
+        formula = FORMULAS["conv_transpose_asymmetric"]
         worked = f"({i} - 1)*{s} - {lo} - {hi} + {d}*({k} - 1) + {a.output_padding} + 1 = {o}"
     elif config.pooling:
         bits = [
@@ -151,17 +129,17 @@ def _general(config: Config, i: int, o: int, a: AxisParams) -> Relationship:
         ]
         why = "pooling with " + " and ".join(bits)
         if config.ceil_mode:
-            formula = "o = ceil((i + 2p - d(k - 1) - 1) / s) + 1, less 1 if the last window starts past i + p"
+            formula = f"{FORMULAS['ceil']}, {CEIL_CONDITION}"
             worked = f"ceil(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1{ceil_drop(i, a, o)} = {o}"
             dropped = dropped_window(i, a, o)
             if dropped:
                 why += f"; {dropped}"
         else:
-            formula = "o = floor((i + 2p - d(k - 1) - 1) / s) + 1"
+            formula = FORMULAS["conv"]
             worked = f"floor(({i} + 2*{lo} - {d}*({k} - 1) - 1) / {s}) + 1 = {o}"
     else:
         why = "asymmetric padding"
-        formula = "o = floor((i + p_lo + p_hi - d(k - 1) - 1) / s) + 1"
+        formula = FORMULAS["conv_asymmetric"]
         worked = f"floor(({i} + {lo} + {hi} - {d}*({k} - 1) - 1) / {s}) + 1 = {o}"
     return Relationship(None, why, formula, worked)
 
