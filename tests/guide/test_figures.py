@@ -32,7 +32,7 @@ def test_a_strip_shows_the_first_and_the_last_frame_in_order(count: int, most: i
 
 
 def test_strip_columns_narrow_as_frames_widen() -> None:
-    assert [strip_columns(w, 100) for w in (50, 99, 100, 159, 160, 400)] == [4, 4, 3, 3, 2, 2]
+    assert [strip_columns(w, 100) for w in (50, 99, 100, 159, 160, 400)] == [4, 4, 4, 4, 2, 2]
 
 
 def test_figure_names_are_unique_and_every_chapter_has_figures() -> None:

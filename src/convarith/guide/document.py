@@ -112,7 +112,6 @@ PREAMBLE = r"""
       }),
       caption: caption,
       gap: 6pt,
-      placement: auto,
     ) #label("fig-" + name)]
   }
 }

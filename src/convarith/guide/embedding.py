@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from convarith.guide.figures import GuideFigure, strip_frames
+from convarith.guide.figures import STRIP_FRAMES, GuideFigure, strip_frames
 
 __all__ = ["data_url", "figure_data", "math_font_css", "strip_columns", "subset_font"]
 
@@ -141,7 +141,9 @@ def figure_data(fig: GuideFigure, kind: str, root: Path) -> dict[str, Any]:
         folder.mkdir(exist_ok=True)
         columns = strip_columns(figure.width, figure.height)
         frames = []
-        for number in strip_frames(figure.frame_count, 2 * columns):
+        # One row of four; a second row when the window takes more than 9 positions.
+        most = STRIP_FRAMES if figure.frame_count <= 9 or columns == 2 else 2 * STRIP_FRAMES
+        for number in strip_frames(figure.frame_count, most):
             path = folder / f"{fig.name}_{number:02d}.svg"
             path.write_text(frame_svg(figure, number, embed_font=False), encoding="utf-8")
             frames.append({"path": f"frames/{path.name}", "number": number})
@@ -155,16 +157,20 @@ def figure_data(fig: GuideFigure, kind: str, root: Path) -> dict[str, Any]:
 
 
 def strip_columns(width: float, height: float) -> int:
-    """How many frames a strip's row holds on the page: fewer as frames get wider.
+    """How many frames a strip's row holds on the page: four, or two when frames are wide.
+
+    A strip shows :data:`~convarith.guide.figures.STRIP_FRAMES` frames in one
+    row of four, as the original report laid them out (two rows for a
+    window with more than nine positions), or in two rows of two for frames
+    much wider than tall (the matrix and side-by-side views).
 
     Examples
     --------
-    >>> strip_columns(399, 479), strip_columns(500, 400), strip_columns(900, 400)
-    (4, 3, 2)
+    >>> strip_columns(399, 479), strip_columns(351, 285), strip_columns(900, 400)
+    (4, 4, 2)
 
     """
-    aspect = width / height
-    return 4 if aspect < 1 else 3 if aspect < 1.6 else 2
+    return 4 if width / height < 1.6 else 2
 
 
 def _plain(markup: str) -> str:

@@ -49,7 +49,7 @@ _FLAGS: dict[str, tuple[str, bool]] = {
 }
 
 #: Most frames a strip shows: the first, the last and evenly spaced ones between.
-STRIP_FRAMES = 6
+STRIP_FRAMES = 4
 
 
 def strip_frames(count: int, most: int = STRIP_FRAMES) -> tuple[int, ...]:
@@ -60,7 +60,7 @@ def strip_frames(count: int, most: int = STRIP_FRAMES) -> tuple[int, ...]:
     >>> strip_frames(4)
     (0, 1, 2, 3)
     >>> strip_frames(16)
-    (0, 3, 6, 9, 12, 15)
+    (0, 5, 10, 15)
     >>> strip_frames(9, most=4)
     (0, 3, 5, 8)
 
