@@ -78,4 +78,4 @@ FORMULAS: dict[str, str] = {
 
 #: What PyTorch subtracts from the ``ceil`` formulas: a last window starting
 #: in the right padding or beyond is dropped.
-CEIL_CONDITION = "less 1 if the last window would start past i + p"
+CEIL_CONDITION = "less 1 if the last window would start at or past i + p"

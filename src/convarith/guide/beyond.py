@@ -214,10 +214,11 @@ def _stack() -> str:
         heading(2, "A stack of layers", "layer-stack")
         + f"""
 Through a stack of layers, two more numbers matter: the _receptive field_
-{math("r")}, how many input cells (per axis) one output cell depends on, and
-the _jump_ {math("j")}, how many input cells apart two neighbouring output
-cells are. A layer with kernel $k$, dilation $d$ and stride $s$ widens the
-field by $d(k - 1)$ jumps of its input and multiplies the jump by $s$:
+{math("r")}, the span of input cells (per axis) that one output cell can
+depend on (with dilation, some cells inside the span are skipped), and the
+_jump_ {math("j")}, how many input cells apart two neighbouring output cells
+are. A layer with kernel $k$, dilation $d$ and stride $s$ widens the span by
+$d(k - 1)$ jumps of its input and multiplies the jump by $s$:
 
 {formula("receptive_field")}{formula("jump")}
 For example, convarith's `convarith stack --input 32x32` on four layers:
