@@ -87,7 +87,9 @@ def test_both_formats_in_one_run(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_a_bad_second_path_writes_neither(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, _, err = run(capsys, "guide", "-o", str(tmp_path / "g.pdf"), "-o", str(tmp_path / "g.txt"))
+    code, _, err = run(
+        capsys, "guide", "-o", str(tmp_path / "g.pdf"), "-o", str(tmp_path / "g.txt")
+    )
     assert code == 2 and "not .txt" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -103,4 +105,7 @@ def test_an_unwritable_file_names_its_path(
     monkeypatch.setattr(guide_module, "build_guide", full_disk)
     code, _, err = run(capsys, "guide", "-o", str(target))
     assert code == 1
-    assert err == f"convarith guide: error: cannot write to --output {str(target)!r}: No space left on device\n"
+    assert (
+        err
+        == f"convarith guide: error: cannot write to --output {str(target)!r}: No space left on device\n"
+    )

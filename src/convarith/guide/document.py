@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import tempfile
-from typing import Literal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from convarith.core.version import __version__
 from convarith.guide.chapters import chapters
