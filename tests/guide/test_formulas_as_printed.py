@@ -818,9 +818,8 @@ def test_every_relationship_and_formula_is_printed_with_a_setting_here() -> None
 
 @pytest.mark.parametrize("key", sorted(DOMAINS))
 def test_printed_formula_holds_in_its_setting(key: str) -> None:
-    printed = printed_formulas()
-    if key not in printed:
-        pytest.skip(f"no #formula {key!r}: the reference table's rows are checked below")
+    printed = {**reference_rows()[1], **printed_formulas()}
+    assert key in printed, f"the guide prints no formula {key!r}, in its text or its reference"
     outcome = check(key, printed[key])
     assert not outcome.mismatches, (
         f"{key} ({DOMAINS[key].setting}) as printed, {printed[key]!r}: "
@@ -834,17 +833,19 @@ def test_printed_formula_holds_in_its_setting(key: str) -> None:
 _REFERENCE_ROW = re.compile(
     r"^\s*\[(\d+)\], \[#link\(<relationship-\1>\).*\], \[\$(?P<math>[^$]*)\$\],?$"
 )
-_GENERAL_ROW = re.compile(r"^\s*\[#link\(<[^>]+>\)\[.*\]\], \[\$(?P<math>[^$]*)\$\],?$")
+_GENERAL_ROW = re.compile(
+    r'^\s*\[#link\(<[^>]+>\)\[.*\]\], \[#keyed\("(?P<key>[^"]+)", \$(?P<math>[^$]*)\$\)\],?$'
+)
 
 
-def reference_rows() -> tuple[dict[str, str], list[str]]:
+def reference_rows() -> tuple[dict[str, str], dict[str, str]]:
     """The reference chapter's formula tables: numbered relationships, and the other formulas."""
     text = source()[0]
     start, end = text.index("<every-formula>"), text.index("<which-formula>")
     numbered: dict[str, str] = {}
-    others: list[str] = []
+    others: dict[str, str] = {}
     for line in text[start:end].splitlines():
-        if "[$" not in line:
+        if "[$" not in line and "#keyed(" not in line:
             continue
         row = _REFERENCE_ROW.match(line)
         if row:
@@ -852,7 +853,7 @@ def reference_rows() -> tuple[dict[str, str], list[str]]:
             continue
         general = _GENERAL_ROW.match(line)
         assert general, f"a formula row of the reference this test cannot read: {line!r}"
-        others.append(general["math"].strip())
+        others[general["key"]] = general["math"].strip()
     return numbered, others
 
 
@@ -866,35 +867,17 @@ def test_reference_relationships_are_those_printed_in_the_text() -> None:
         )
 
 
-def test_every_reference_formula_holds_in_a_setting_of_its_own_names() -> None:
-    """A reference row has no key: it must hold in every configuration of a setting with its names.
-
-    The settings it holds in are the formulas it can be; every setting here
-    that no ``#formula`` call prints must be one of those of some row.
-    """
+def test_the_reference_lists_every_formula_as_the_text_prints_it() -> None:
+    """Each row is keyed: it is checked in its own setting, and equals the text's formula."""
     _, others = reference_rows()
+    printed = printed_formulas()
     assert len(others) >= 20
-    held: set[str] = set()
-    for text in others:
-        formula = Formula.read("reference", text)
-        candidates = [
-            key
-            for key, domain in DOMAINS.items()
-            if not key.startswith("relationship-")
-            and domain.lhs == formula.lhs
-            and formula.names <= domain.names
-        ]
-        assert candidates, f"reference formula {text!r}: no setting here has its names"
-        results = {key: check(key, text) for key in candidates}
-        assert any(not r.mismatches for r in results.values()), (
-            f"reference formula {text!r} holds in none of the settings with its names: "
-            + "; ".join(f"{key}: {r.mismatches[:2]}" for key, r in results.items())
-        )
-        held |= {key for key, r in results.items() if not r.mismatches}
-    only_in_reference = set(DOMAINS) - set(printed_formulas())
-    assert only_in_reference <= held, (
-        f"no reference formula holds as {sorted(only_in_reference - held)}"
-    )
+    for key, text in others.items():
+        assert key in DOMAINS, f"the reference prints {key!r}, which this test has no setting for"
+        if key in printed:
+            assert text == printed[key], f"{key}: reference {text!r}, text {printed[key]!r}"
+        assert not check(key, text).mismatches, f"reference formula {key}: {text!r}"
+    assert set(DOMAINS) <= set(printed) | set(others)
 
 
 # --------------------------------------------------------------------------- worked examples

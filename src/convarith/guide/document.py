@@ -81,6 +81,8 @@ PREAMBLE = r"""
   }
 }
 
+#let keyed(key, body) = body
+
 #let product(name, body) = context {
   if target() == "html" { html.elem("div", attrs: (class: "formula"), math.equation(block: true, body)) }
   else { math.equation(block: true, body) }

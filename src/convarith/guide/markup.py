@@ -25,6 +25,7 @@ __all__ = [
     "formula",
     "formula_text",
     "heading",
+    "keyed",
     "link",
     "math",
     "string",
@@ -102,6 +103,18 @@ def formula(key: str | int) -> str:
     """
     name = f"relationship-{key}" if isinstance(key, int) else key
     return f"#formula({string(name)}, $ {typst_math(formula_text(key))} $)\n"
+
+
+def keyed(key: str) -> str:
+    """A formula of ``FORMULAS`` inline, marked with its key (for the reference table).
+
+    Examples
+    --------
+    >>> keyed("jump")
+    '#keyed("jump", $j_"out" = s j_"in"$)'
+
+    """
+    return f"#keyed({string(key)}, ${typst_math(formula_text(key))}$)"
 
 
 def worked(key: str, values: Mapping[str, int], worked_text: str) -> str:

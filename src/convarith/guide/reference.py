@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from convarith.core.formulas import CEIL_CONDITION, FORMULAS, RELATIONSHIPS
-from convarith.guide.markup import Chapter, heading, link, math, string, table, text
+from convarith.guide.markup import Chapter, heading, keyed, link, math, string, table, text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -120,8 +120,7 @@ def reference(figures: Sequence[GuideFigure]) -> Chapter:
         for n, (setting, formula) in RELATIONSHIPS.items()
     ]
     general_rows = [
-        [link(DESCRIPTIONS[key][1], text(DESCRIPTIONS[key][0])), math(formula)]
-        for key, formula in FORMULAS.items()
+        [link(DESCRIPTIONS[key][1], text(DESCRIPTIONS[key][0])), keyed(key)] for key in FORMULAS
     ]
     question_rows = [
         [text(question), link(place, text(answer))] for question, place, answer in QUESTIONS
