@@ -29,6 +29,7 @@ WITHOUT_EXAMPLES = {
     "convarith.cli.animate": "a command: tests/cli runs it as a user would",
     "convarith.cli.gallery": "a command: tests/cli runs it as a user would",
     "convarith.cli.guide": "a command: tests/cli runs it as a user would",
+    "convarith.cli.serve": "a command: tests/cli and tests/explorer run it as a user would",
     "convarith.cli.scene": "a command: tests/cli runs it as a user would",
     "convarith.cli.shape": "a command: tests/cli runs it as a user would",
     "convarith.cli": "the command line's entry point: tests/cli runs it",

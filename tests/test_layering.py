@@ -72,6 +72,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("gallery",),
     ("guide",),
+    ("explorer",),
+    ("notebook",),
     ("cli",),
     (FACADE,),
 )

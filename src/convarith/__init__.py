@@ -40,6 +40,7 @@ _LAZY = {
     "Scene": "convarith.scenes.build",
     "animate": "convarith.api.animation",
     "Animation": "convarith.api.animation",
+    "explore": "convarith.notebook.launch",
     "conv_matrix": "convarith.numeric",
     "Style": "convarith.draw.style",
     "THEMES": "convarith.draw.style",

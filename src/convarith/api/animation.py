@@ -124,6 +124,48 @@ class Animation:
 
         return animated_svg(self.figure)
 
+    def _repr_html_(self) -> str:
+        """Inline display in Jupyter: the animated SVG, playing, and a caption with the parameters.
+
+        The SVG is the document :meth:`save` writes to ``.svg``, embedded as
+        a base64 data URL in an ``<img>``: self-contained (no network, no
+        script), it plays by itself and keeps its fonts and styles out of the
+        notebook's page.
+
+        Examples
+        --------
+        >>> import convarith
+        >>> html = convarith.animate("conv", (5, 5), kernel_size=3)._repr_html_()
+        >>> html.startswith("<figure") and 'src="data:image/svg+xml;base64,' in html
+        True
+        >>> print(html[html.index("<figcaption"):])  # doctest: +NORMALIZE_WHITESPACE
+        <figcaption ...>convolution: input 5x5 -&gt; output 3x3<br>kernel 3, stride 1,
+        padding 0, dilation 1<br>arithmetic view, 9 frames</figcaption></figure>
+
+        """
+        import base64
+        import html
+
+        from convarith.backends.svg import animated_svg
+        from convarith.core.explain import describe
+
+        figure = self.figure
+        data = base64.b64encode(animated_svg(figure).encode("utf-8")).decode("ascii")
+        c = self.scene.config
+        rebuilt = c.rule_params()
+        if c.padding_rule:  # said as it was asked for: padding 1 ('same')
+            rebuilt["padding"] = c.padding_rule
+        head, params = describe(c.op, c.input_shape, **rebuilt).text().splitlines()[:2]
+        lines = [head, params.strip(), f"{self.view} view, {self.frame_count} frames"]
+        caption = "<br>".join(html.escape(line) for line in lines)
+        return (
+            '<figure style="margin:0">'
+            f'<img src="data:image/svg+xml;base64,{data}" width="{round(figure.width)}" '
+            f'style="max-width:100%;height:auto" alt="{html.escape(self.name)}">'
+            '<figcaption style="font-size:12px;line-height:1.4">'
+            f"{caption}</figcaption></figure>"
+        )
+
     def __repr__(self) -> str:
         return f"<Animation {self.name} ({self.view}, {self.frame_count} frames)>"
 

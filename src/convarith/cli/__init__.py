@@ -39,7 +39,11 @@ COMMANDS = {
         "gallery",
         "the original guide's animations and explanatory extras, as GIF, PNG and PDF",
     ),
-    "guide": ("guide", "the convolution arithmetic guide, generated from the library, as PDF or HTML"),
+    "guide": (
+        "guide",
+        "the convolution arithmetic guide, generated from the library, as PDF or HTML",
+    ),
+    "serve": ("serve", "the interactive explorer in your browser, served from this machine"),
 }
 
 PROLOG = """\
@@ -53,6 +57,7 @@ examples:
   convarith scene conv-transpose --input 2 --kernel 3 --json
   convarith gallery --out gallery
   convarith guide -o guide.pdf
+  convarith serve --port 8000
 
 Run 'convarith COMMAND --help' for a command's options and examples."""
 

@@ -47,5 +47,7 @@ def run(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         written = write_guide(path, parameter=OUTPUT_OPTION[0])
         seconds = time.perf_counter() - start
-        print(f"guide written to {path} ({written.kind}, {written.size:,} bytes) in {seconds:.2f} s")
+        print(
+            f"guide written to {path} ({written.kind}, {written.size:,} bytes) in {seconds:.2f} s"
+        )
     return 0

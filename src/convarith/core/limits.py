@@ -31,6 +31,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
+    "EXPLORER_MAX_BODY_BYTES",
+    "EXPLORER_MAX_FRAMES",
+    "EXPLORER_MAX_GRID_CELLS",
+    "EXPLORER_MAX_INPUT_CELLS",
+    "EXPLORER_MAX_QUERY_BYTES",
+    "EXPLORER_MAX_TAPS",
     "MAX_FIELD_STEPS",
     "MAX_FRAMES",
     "MAX_GRID_CELLS",
@@ -194,3 +200,21 @@ def largest_text(ndim: int, largest: int | None, smallest: str = "") -> str:
         return f"no input fits these parameters{tail}"
     kind = {1: "", 2: "square ", 3: "cube "}.get(ndim, "")
     return f"the largest {kind}input with these parameters is {'x'.join([str(largest)] * ndim)}"
+
+
+# The explorer redraws while a slider moves, so it draws less than a file may
+# hold: a picture a student watches cell by cell (checked in explorer.limits).
+
+#: Input cells of a drawn operation (32x32, or a 1-D strip of 1024).
+EXPLORER_MAX_INPUT_CELLS = 1024
+#: Frames of a drawn animation (one per output cell in the classic views).
+EXPLORER_MAX_FRAMES = 1024
+#: Cells of the grid the window slides over (a transposed convolution's
+#: stretched and padded input grows with the stride squared).
+EXPLORER_MAX_GRID_CELLS = 4096
+#: Window positions over all frames (frames times kernel cells): what the frames draw.
+EXPLORER_MAX_TAPS = 65536
+#: Bytes of a request's query string: every control at its longest fits many times over.
+EXPLORER_MAX_QUERY_BYTES = 2048
+#: Bytes of a request's body: the explorer's routes take none.
+EXPLORER_MAX_BODY_BYTES = 0

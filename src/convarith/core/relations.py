@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RELATIONSHIPS", "Relationship", "ceil_drop", "dropped_window", "relationship"]
 
+
 class Relationship(Record):
     """The relationship one axis of a configuration falls under.
 
