@@ -393,3 +393,223 @@ def test_screenshots(browser: Any, live_url: str, width: int, tmp_path: Path) ->
             assert image.width == width and image.height > 600
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- hovering the picture itself
+
+#: Configurations hovered on the picture: dilated, transposed (stride 2, padding, output
+#: padding; 1-D dilated, its padding cropping the input), max and average pooling in ceil
+#: mode, 1-D causal, in both views.
+PICTURE_HOVERS = [
+    "op=conv&input=7x7&kernel=3&dilation=2&padding=1",
+    "op=conv_transpose&input=3x3&kernel=3&stride=2&padding=1&output_padding=1",
+    "op=max_pool&input=5x5&kernel=3&stride=2&padding=1&ceil_mode=true",
+    "op=conv&input=9&kernel=3&dilation=2&padding=causal",
+    "op=conv_transpose&input=6&kernel=3&stride=2&dilation=2&padding=5",
+    "op=conv_transpose&input=3x3&kernel=3&stride=2&padding=1&output_padding=1&view=numerical",
+    "op=conv&input=9&kernel=3&dilation=2&padding=causal&view=numerical",
+    "op=avg_pool&input=6x5&kernel=3&stride=2&padding=1&ceil_mode=true&view=numerical",
+]
+
+
+def wait_overlay(page: Any) -> None:
+    page.wait_for_selector("#overlay:not([hidden]) polygon[data-kind=output]", state="attached")
+
+
+def centres(page: Any, kind: str) -> dict[int, tuple[float, float]]:
+    """The centre (CSS pixels of the page) of each of the overlay's cells of ``kind``."""
+    found = page.eval_on_selector_all(
+        f"#overlay polygon[data-kind={kind}]",
+        """ps => ps.map(p => { const r = p.getBoundingClientRect();
+            return [+p.dataset.index, r.x + r.width / 2, r.y + r.height / 2]; })""",
+    )
+    return {int(i): (x, y) for i, x, y in found}
+
+
+def lit_on_picture(page: Any, kind: str) -> set[int]:
+    return set(
+        page.eval_on_selector_all(
+            f"#overlay polygon.lit[data-kind={kind}]", "cells => cells.map(c => +c.dataset.index)"
+        )
+    )
+
+
+def source_on_picture(page: Any) -> list[str]:
+    return list(
+        page.eval_on_selector_all(
+            "#overlay polygon.source", "cells => cells.map(c => c.dataset.kind + c.dataset.index)"
+        )
+    )
+
+
+def frame_is(page: Any, number: int) -> None:
+    page.wait_for_function(
+        "(n) => document.querySelector('#frame-label').textContent.startsWith(n + ' /')",
+        arg=number,
+    )
+
+
+def assert_overlay_fits(page: Any) -> None:
+    """The overlay has the picture's viewBox and lies exactly on the picture's box."""
+    boxes = page.evaluate(
+        """() => { const svg = document.querySelector('#picture svg');
+            const overlay = document.getElementById('overlay');
+            const box = (e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+            return [box(svg), box(overlay), svg.getAttribute('viewBox'), overlay.getAttribute('viewBox')]; }"""
+    )
+    picture_box, overlay_box, picture_view, overlay_view = boxes
+    assert overlay_view == picture_view
+    assert overlay_box == pytest.approx(picture_box, abs=0.5)
+
+
+@pytest.mark.parametrize("query", PICTURE_HOVERS)
+def test_hovering_the_picture_lights_pytorchs_connectivity(
+    page: Any, live_url: str, query: str
+) -> None:
+    open_page(page, live_url, query)
+    wait_overlay(page)
+    assert_overlay_fits(page)
+    request = request_of(dict(parse_qsl(query)))
+    inputs = input_sets(request.op, request.input_shape, request.params)
+    weights = (
+        weight_sets(request.op, request.input_shape, request.params)
+        if request.op in ("conv", "conv_transpose")
+        else None
+    )
+    outputs = centres(page, "output")
+    assert sorted(outputs) == list(range(len(inputs)))
+    for o, expected in enumerate(inputs):
+        page.mouse.move(*outputs[o])
+        assert lit_on_picture(page, "input") == expected, f"output {o}"
+        assert lit_on_picture(page, "output") == set()
+        assert source_on_picture(page) == [f"output{o}"]
+        # The panel lights the same cells, and the weights used.
+        assert lit(page, "input") == expected, f"output {o}"
+        if weights is not None:
+            assert lit(page, "weight") == weights[o], f"output {o}"
+        frame_is(page, o + 1)  # the picture follows: frame o is output cell o
+    cells = centres(page, "input")
+    # Every input cell is on the picture, except those a transposed convolution's padding crops
+    # (and those feed no output).
+    fed = {
+        i: {o for o, s in enumerate(inputs) if i in s} for i in range(_cells(request.input_shape))
+    }
+    assert {i for i in fed if fed[i]} <= set(cells)
+    for i, at in cells.items():
+        page.mouse.move(*at)
+        assert lit_on_picture(page, "output") == fed[i], f"input {i}"
+        assert lit_on_picture(page, "input") == set()
+        assert source_on_picture(page) == [f"input{i}"]
+        assert lit(page, "output") == fed[i], f"input {i}"
+    # Off the cells, nothing is lit; leaving the picture, nothing is lit.
+    page.mouse.move(*cells[min(cells)])
+    page.mouse.move(1, 1)
+    assert lit_on_picture(page, "output") == set() and source_on_picture(page) == []
+
+
+def _cells(shape: tuple[int, ...]) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def test_the_picture_follows_playback_and_taps(page: Any, live_url: str) -> None:
+    open_page(page, live_url, "op=conv&input=5x5&kernel=3&stride=2&padding=1")
+    wait_overlay(page)
+    outputs, inputs = centres(page, "output"), centres(page, "input")
+    page.select_option("#speed", "4")
+    page.click("#play")
+    # While it plays, hovering lights the cells but leaves the animation running.
+    page.mouse.move(*outputs[4])
+    assert lit_on_picture(page, "input") == {6, 7, 8, 11, 12, 13, 16, 17, 18}
+    label = page.inner_text("#frame-label")
+    page.wait_for_function(
+        "(l) => document.querySelector('#frame-label').textContent !== l", arg=label
+    )
+    assert page.evaluate("explorer.playing") is True
+    # A click on an output cell stops it there.
+    page.mouse.click(*outputs[7])
+    assert page.evaluate("explorer.playing") is False
+    frame_is(page, 8)
+    assert lit_on_picture(page, "input") == {16, 17, 18, 21, 22, 23}
+    # Frames painted later keep the overlay on the picture.
+    page.keyboard.press("ArrowRight")
+    frame_is(page, 9)
+    assert_overlay_fits(page)
+    page.mouse.move(*inputs[0])
+    assert lit_on_picture(page, "output") == {0}
+    # A view without outlines takes the overlay away; back again, it returns.
+    count = applied(page)
+    page.select_option("#c-view", "matrix")
+    wait_applied(page, count)
+    assert page.locator("#overlay polygon").count() == 0
+    assert page.evaluate("document.getElementById('overlay').hasAttribute('hidden')")
+    count = applied(page)
+    page.select_option("#c-view", "numerical")
+    wait_applied(page, count)
+    wait_overlay(page)
+    assert_overlay_fits(page)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_picture_hover_screenshots(browser: Any, live_url: str, width: int, tmp_path: Path) -> None:
+    """A tap (phone) or hover (desktop) on the picture, at both widths: the overlay scales with it."""
+    phone = width < 500
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, has_touch=phone, is_mobile=phone
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    folder = Path(os.environ.get("CONVARITH_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = [
+        ("op=conv&input=5x5&kernel=3&stride=2&padding=1", "output", 4, {6, 7, 8, 11, 12, 13, 16, 17, 18}),
+        ("op=conv_transpose&input=3x3&kernel=3&stride=2&padding=1&output_padding=1", "input", 4, {7, 8, 9, 13, 14, 15, 19, 20, 21}),
+        ("op=conv&input=6x6&kernel=3&stride=2&padding=1&view=numerical", "output", 4, {7, 8, 9, 13, 14, 15, 19, 20, 21}),
+    ]  # fmt: skip
+    try:
+        for query, kind, index, expected in shots:
+            open_page(page, live_url, query)
+            wait_overlay(page)
+            assert_overlay_fits(page)
+            at = centres(page, kind)[index]
+            if phone:
+                page.touchscreen.tap(*at)
+            else:
+                page.mouse.move(*at)
+            other = "input" if kind == "output" else "output"
+            assert lit_on_picture(page, other) == expected
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            view = "numerical" if "numerical" in query else request_of(dict(parse_qsl(query))).op
+            shot = folder / f"explorer_picture_{view}_{kind}_{width}.png"
+            page.wait_for_timeout(100)  # the frame the hover asked for
+            page.locator("#picture-wrap").screenshot(path=str(shot))
+    finally:
+        context.close()
+
+
+def test_the_overlay_follows_the_picture_when_the_window_resizes(page: Any, live_url: str) -> None:
+    open_page(page, live_url, "op=conv_transpose&input=4x4&kernel=3&stride=2&padding=1")
+    wait_overlay(page)
+    for width, height in ((1280, 900), (900, 700), (375, 700), (1280, 500)):
+        page.set_viewport_size({"width": width, "height": height})
+        # The observer places the overlay after the next layout, before that frame's paint.
+        page.wait_for_function(
+            """() => { const a = document.querySelector('#picture svg').getBoundingClientRect();
+                const b = document.getElementById('overlay').getBoundingClientRect();
+                return Math.abs(a.width - b.width) < 0.5 && Math.abs(a.x - b.x) < 0.5; }"""
+        )
+        assert_overlay_fits(page)
+        page.mouse.move(*centres(page, "input")[5])
+        assert lit_on_picture(page, "output") == _fed_by(5)
+        page.mouse.move(0, 0)
+
+
+def _fed_by(cell: int) -> set[int]:
+    """The outputs of the transposed convolution above that an input cell feeds, by PyTorch."""
+    request = request_of(
+        {"op": "conv_transpose", "input": "4x4", "kernel": "3", "stride": "2", "padding": "1"}
+    )
+    inputs = input_sets(request.op, request.input_shape, request.params)
+    return {o for o, s in enumerate(inputs) if cell in s}

@@ -166,3 +166,74 @@ def test_page_data_paints_what_the_svg_file_holds() -> None:
     request = request_of({"input": "6x6", "kernel": "3", "view": "numerical", "seed": "4"})
     data = page_data(request)
     assert data["svg"] == frame_svg(request.animation().figure, 0, embed_font=False)
+
+
+@pytest.mark.parametrize("view", ["arithmetic", "numerical"])
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_outlines_sent_are_the_pictures_cells(case: dict[str, str], view: str) -> None:
+    """Each input and output cell's outline, numbered as the hover map numbers them, to 0.1."""
+    from convarith.draw.views import cell_outlines
+    from convarith.scenes.model import Scene
+
+    request = request_of({**case, "view": view})
+    data = page_data(request)
+    sent = data["outlines"]
+    animation = request.animation()
+    assert isinstance(animation.scene, Scene)
+    found = cell_outlines(animation.scene, view, animation.style)
+    assert (found.width, found.height) == (data["width"], data["height"])
+    shape, out_shape = request.input_shape, tuple(data["connectivity"]["output_shape"])
+    assert len(sent["input"]) == _count(shape) and len(sent["output"]) == _count(out_shape)
+    shown = found.inputs()
+    for i, points in enumerate(sent["input"]):
+        cell = shown.get(_unflat(i, shape))
+        if cell is None:
+            assert points is None
+            # A cell the grid does not show feeds no output.
+            assert all(i not in {p[0] for p in taps} for taps in data["connectivity"]["taps"])
+        else:
+            assert _parsed(points) == pytest.approx(_flat_points(cell.points), abs=0.051)
+    for o, points in enumerate(sent["output"]):
+        assert found.output[o].at == _unflat(o, out_shape)
+        assert _parsed(points) == pytest.approx(_flat_points(found.output[o].points), abs=0.051)
+
+
+def _unflat(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    index: list[int] = []
+    for n in reversed(shape):
+        flat, i = divmod(flat, n)
+        index.insert(0, i)
+    return tuple(index)
+
+
+def _parsed(points: str) -> list[float]:
+    return [float(n) for p in points.split(" ") for n in p.split(",")]
+
+
+def _flat_points(points: tuple[tuple[float, float], ...]) -> list[float]:
+    return [n for p in points for n in p]
+
+
+def test_outlines_only_where_frames_are_output_cells() -> None:
+    for view in ("scatter", "compare", "matrix"):
+        data = page_data(
+            request_of({"op": "conv_transpose", "input": "3x3", "stride": "2", "view": view})
+        )
+        assert "outlines" not in data
+    data = page_data(request_of({"input": "16x16", "kernel": "3", "padding": "1"}))
+    # Small: four corners to 0.1 unit, a few tens of bytes a cell.
+    size = sum(len(p) for p in data["outlines"]["input"] + data["outlines"]["output"])
+    assert size < 50 * (256 + 256)
+
+
+@pytest.mark.parametrize("view", ["arithmetic", "numerical"])
+def test_cropped_input_cells_have_no_outline(view: str) -> None:
+    """A transposed convolution's padding beyond its kernel crops input cells from the grid."""
+    state = {"op": "conv_transpose", "input": "6x3", "kernel": "3", "stride": "2"}
+    data = page_data(request_of({**state, "dilation": "2", "padding": "5x1", "view": view}))
+    hidden = [i for i, points in enumerate(data["outlines"]["input"]) if points is None]
+    assert hidden == [0, 1, 2, 15, 16, 17]  # the first and last rows
+    fed = {i for taps in data["connectivity"]["taps"] for i, _ in taps}
+    request = request_of({**state, "dilation": "2", "padding": "5x1"})
+    expected = input_sets(request.op, request.input_shape, request.params)
+    assert fed == set().union(*expected) == set(range(18)) - set(hidden)

@@ -46,7 +46,7 @@ from convarith.figure.primitives import (
 )
 from convarith.scenes.model import Frame, Scene
 
-__all__ = ["Shear", "slanted_layers"]
+__all__ = ["Shear", "slanted_layers", "slanted_outlines"]
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,22 @@ def slanted_layers(
     connector lines, the output map (over the lines), the current output
     cell, the labels.
     """
+    g, width, height = _placed(scene, style, cell, margin)
+    layers = classic_layers(
+        _input_layer(g),
+        lambda frame: _window_prims(g, frame),
+        _output_layer(g),
+        lambda frame: _highlight(g, frame),
+        scene.frames,
+        g.texts(),
+    )
+    return layers, width, height
+
+
+def _placed(
+    scene: Scene, style: Style, cell: float, margin: float
+) -> tuple[_Geometry, float, float]:
+    """The geometry with its labels sized and the whole moved inside the margin; canvas width and height."""
     if len(scene.grid_shape) > 2:
         raise ValueError("the slanted view draws 1-D and 2-D scenes")
 
@@ -263,12 +279,25 @@ def slanted_layers(
     g = fit(lambda need: _Geometry(scene, style, cell, need), width)
     left, top, right, bottom = g.bounds()
     g.shear = Shear(cell, margin - left, margin - top)
-    layers = classic_layers(
-        _input_layer(g),
-        lambda frame: _window_prims(g, frame),
-        _output_layer(g),
-        lambda frame: _highlight(g, frame),
-        scene.frames,
-        g.texts(),
-    )
-    return layers, right - left + 2 * margin, bottom - top + 2 * margin
+    return g, right - left + 2 * margin, bottom - top + 2 * margin
+
+
+def slanted_outlines(
+    scene: Scene, style: Style, cell: float, margin: float
+) -> tuple[tuple[tuple[Point, ...], ...], tuple[tuple[Point, ...], ...], float, float]:
+    """Where the cells of :func:`slanted_layers`' figure are: the grid's, the output's, the canvas size.
+
+    Each cell is the parallelogram the figure draws for it (same corners,
+    same order), row-major: every position of the drawn grid (input cells,
+    padding and inserted zeros alike), then every output cell.  Nothing is
+    drawn.
+
+    >>> from convarith.scenes.build import scene
+    >>> grid, output, width, height = slanted_outlines(scene("conv", (3,), kernel_size=2), Style(), 30, 21)
+    >>> len(grid), len(output), len(grid[0])
+    (3, 2, 4)
+    """
+    g, width, height = _placed(scene, style, cell, margin)
+    grid = tuple(g.in_cell(r, c) for r in range(g.rows) for c in range(g.cols))
+    output = tuple(g.out_cell(r, c) for r in range(g.out_rows) for c in range(g.out_cols))
+    return grid, output, width, height

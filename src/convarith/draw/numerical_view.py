@@ -49,7 +49,14 @@ from convarith.figure.primitives import (
 )
 from convarith.scenes.model import Frame, Scene
 
-__all__ = ["INPUT_SIZE", "OUTPUT_SIZE", "WEIGHT_SIZE", "flat_layers", "format_value"]
+__all__ = [
+    "INPUT_SIZE",
+    "OUTPUT_SIZE",
+    "WEIGHT_SIZE",
+    "flat_layers",
+    "flat_outlines",
+    "format_value",
+]
 
 #: Font sizes relative to the cell: input values, weight subscripts, output values.
 INPUT_SIZE = 0.56
@@ -368,14 +375,7 @@ def flat_layers(
     scene: Scene, style: Style, cell: float, margin: float
 ) -> tuple[tuple[FigureLayer, ...], float, float]:
     """The layers of the numerical view, and the canvas width and height."""
-
-    def width(f: _Flat) -> float:
-        left, _, right, _ = f.bounds()
-        return right - left + 2 * margin
-
-    f = fit(lambda need: _Flat(scene, style, cell, need), width)
-    left, top, right, bottom = f.bounds()
-    f.dx, f.dy = margin - left, margin - top
+    f, width, height = _placed(scene, style, cell, margin)
     layers = classic_layers(
         _input_layer(f),
         lambda frame: _window(f, frame),
@@ -384,4 +384,43 @@ def flat_layers(
         scene.frames,
         f.texts(),
     )
-    return layers, right - left + 2 * margin, bottom - top + 2 * margin
+    return layers, width, height
+
+
+def _placed(scene: Scene, style: Style, cell: float, margin: float) -> tuple[_Flat, float, float]:
+    """The geometry with its labels sized and the whole moved inside the margin; canvas width and height."""
+
+    def width(f: _Flat) -> float:
+        left, _, right, _ = f.bounds()
+        return right - left + 2 * margin
+
+    f = fit(lambda need: _Flat(scene, style, cell, need), width)
+    left, top, right, bottom = f.bounds()
+    f.dx, f.dy = margin - left, margin - top
+    return f, right - left + 2 * margin, bottom - top + 2 * margin
+
+
+def flat_outlines(
+    scene: Scene, style: Style, cell: float, margin: float
+) -> tuple[tuple[tuple[Point, ...], ...], tuple[tuple[Point, ...], ...], float, float]:
+    """Where the cells of :func:`flat_layers`' figure are: the grid's, the output's, the canvas size.
+
+    Each cell is the square the figure draws for it (same corners, same
+    order), row-major: every position of the drawn grid (input cells,
+    padding and inserted zeros alike), then every output cell.  Nothing is
+    drawn.
+
+    >>> from convarith.scenes.build import scene
+    >>> s = scene("conv", (3,), kernel_size=2, padding=1, numerical=True)
+    >>> grid, output, width, height = flat_outlines(s, Style(), 30, 21)
+    >>> len(grid), len(output), grid[1][0][0] - grid[0][0][0]
+    (5, 4, 30.0)
+    """
+    f, width, height = _placed(scene, style, cell, margin)
+    grid = tuple(f.rect(c, r, c + 1, r + 1) for r in range(f.rows) for c in range(f.cols))
+    output = tuple(
+        f.rect(f.out_x + c, f.out_y + r, f.out_x + c + 1, f.out_y + r + 1)
+        for r in range(f.out_rows)
+        for c in range(f.out_cols)
+    )
+    return grid, output, width, height

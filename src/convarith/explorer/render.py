@@ -3,17 +3,21 @@
 Everything here is computed by the library: the sizes, formula,
 relationship and notes by :func:`convarith.core.explain.describe`, the
 frames by :func:`convarith.animate` and the SVG backend (the same code that
-writes ``convarith animate -o x.svg``), and the hover map from the scene's
-taps.  Nothing here imports a web framework.
+writes ``convarith animate -o x.svg``), the hover map from the scene's
+taps, and where each cell is on the picture from
+:func:`convarith.draw.views.cell_outlines`.  Nothing here imports a web framework.
 
 >>> from convarith.explorer.controls import request_of
 >>> data = page_data(request_of({"input": "4x4", "kernel": "3"}))
 >>> data["numbers"]["output_shape"], data["frames"], data["connectivity"]["taps"][0][:2]
 ([2, 2], 4, [[0, 0], [1, 1]])
+>>> len(data["outlines"]["input"]), len(data["outlines"]["output"])
+(16, 4)
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,6 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from convarith.api.animation import Animation
     from convarith.core.explain import Description
+    from convarith.draw.style import Style
     from convarith.figure.primitives import Figure
     from convarith.scenes.model import Scene
 
@@ -37,6 +42,7 @@ __all__ = [
     "frame_svg_of",
     "guide_links",
     "numbers",
+    "outlines",
     "page_data",
 ]
 
@@ -217,7 +223,8 @@ def page_data(request: ExplorerRequest) -> dict[str, Any]:
     Keys: ``query`` and ``state`` (the canonical URL values), ``numbers``
     (see :func:`numbers`), ``drawn``; when drawn (1-D and 2-D), ``frames``,
     ``durations``, ``width``, ``height``, ``name``, ``svg`` (the first frame),
-    ``frame_is_output`` and ``connectivity``.
+    ``frame_is_output`` and ``connectivity``; in the views whose frame is an
+    output cell, ``outlines`` (see :func:`outlines`).
 
     Raises
     ------
@@ -227,6 +234,7 @@ def page_data(request: ExplorerRequest) -> dict[str, Any]:
     """
     from convarith.backends.svg import frame_svg
     from convarith.core.arithmetic import configure
+    from convarith.scenes.model import Scene
 
     query = request.query()
     data: dict[str, Any] = {
@@ -252,7 +260,51 @@ def page_data(request: ExplorerRequest) -> dict[str, Any]:
         frame_is_output=request.view in FRAME_PER_OUTPUT,
         connectivity=connectivity(_classic_scene(request, animation)),
     )
+    if request.view in FRAME_PER_OUTPUT and isinstance(animation.scene, Scene):
+        data["outlines"] = outlines(animation.scene, request.view, animation.style)
     return data
+
+
+def _points(points: tuple[tuple[float, float], ...]) -> str:
+    """An SVG ``points`` list to 0.1 unit, each number as short as it goes.
+
+    >>> _points(((12.04, 3.26), (0.01, 7.0)))
+    '12,3.3 0,7'
+    """
+    return _WHOLE.sub("", " ".join(f"{x:.1f},{y:.1f}" for x, y in points))
+
+
+#: The ``.0`` of a whole number in a points list.
+_WHOLE = re.compile(r"\.0(?=[ ,]|$)")
+
+
+def outlines(scene: Scene, view: str, style: Style) -> dict[str, list[str | None]]:
+    """Where each input and output cell is on the picture, numbered as :func:`connectivity` numbers them.
+
+    ``input[i]``: the outline of input cell ``i`` (flat, row-major) on the
+    drawn grid, or ``None`` for a cell the grid does not show (a transposed
+    convolution's padding crops its input); ``output[o]``: the outline of
+    output cell ``o``.  Each is an SVG ``points`` list in the canvas units
+    of the figure ``draw(scene, view, style)`` makes (its ``viewBox``), to 0.1.
+
+    >>> from convarith.scenes.build import scene
+    >>> from convarith.draw.style import Style
+    >>> cropped = scene("conv_transpose", (5,), kernel_size=2, padding=2)
+    >>> cells = outlines(cropped, "arithmetic", Style())
+    >>> [cell is not None for cell in cells["input"]], len(cells["output"])
+    ([False, True, True, True, False], 2)
+    >>> len(cells["output"][0].split(" "))
+    4
+    """
+    from convarith.draw.views import cell_outlines
+
+    found = cell_outlines(scene, view, style)
+    shape = scene.config.input_shape
+    inputs: list[str | None] = [None] * _count(shape)
+    for cell in found.grid:
+        if cell.input is not None:
+            inputs[_flat(cell.input, shape)] = _points(cell.points)
+    return {"input": inputs, "output": [_points(cell.points) for cell in found.output]}
 
 
 def first_frame(animation: Animation) -> tuple[Figure, int]:

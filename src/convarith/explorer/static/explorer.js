@@ -30,7 +30,7 @@
 
   const ex = {
     controls: [], labels: {}, downloads: [], view: null, frame: 0, playing: false,
-    frames: new Map(), latencies: [], timings: [], inputStart: null, requests: 0, applied: 0, refused: 0,
+    frames: new Map(), latencies: [], timings: [], overlays: [], inputStart: null, requests: 0, applied: 0, refused: 0,
   };
   window.explorer = ex;
 
@@ -41,6 +41,10 @@
   let sequence = 0;
   let playTimer = null;
   let maps = null;
+  // The picture's cells: outlines (flat [x0, y0, x1, y1, ...] in the picture's viewBox units)
+  // by kind and index, their overlay polygons, and the cell the pointer is on ("kind:index").
+  let cells = null;
+  let hovered = null;
 
   // ------------------------------------------------------------------ controls
 
@@ -276,8 +280,12 @@
       slider.max = String(data.frames - 1);
       paint(0);
       renderConnections(data.connectivity, data.numbers);
+      clearOverlay();
+      // The picture first: its cells are laid over it once it is painted.
+      if (data.outlines) afterPaint(() => { if (ex.view === data) renderOverlay(data); });
       if (wasPlaying) play();
     } else {
+      clearOverlay();
       $("picture").hidden = true;
       $("playback").hidden = true;
       $("connections").hidden = true;
@@ -286,6 +294,15 @@
       note.hidden = false;
       painted();
     }
+  }
+
+  // Run fn in a task after the browser has painted the next frame.
+  function afterPaint(fn) {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = fn;
+      channel.port2.postMessage(null);
+    });
   }
 
   // After the browser has painted: the latency of the first frame, from the input event.
@@ -313,6 +330,7 @@
     box.innerHTML = svg;
     // A tall figure (the gather-vs-scatter view) is read by scrolling, not shrunk to the screen.
     box.classList.toggle("tall", ex.view.height > 1.6 * ex.view.width);
+    watchPicture();
     ex.frame = index;
     $("frame").value = String(index);
     $("frame-label").textContent = `${index + 1} / ${ex.view.frames}`;
@@ -552,15 +570,17 @@
   }
 
   function unlight() {
-    for (const cell of document.querySelectorAll("#grids .lit, #grids .source")) {
+    for (const cell of document.querySelectorAll("#grids .lit, #grids .source, #overlay .lit, #overlay .source")) {
       cell.classList.remove("lit", "source");
     }
   }
 
   function mark(kind, indices) {
+    const drawn = cells && cells.polygons[kind];
     for (const index of indices) {
       const cell = document.querySelector(`#grids rect[data-kind="${kind}"][data-index="${index}"]`);
       if (cell) cell.classList.add("lit");
+      if (drawn && drawn[index]) drawn[index].classList.add("lit");
     }
   }
 
@@ -569,6 +589,8 @@
     unlight();
     const source = document.querySelector(`#grids rect[data-kind="${kind}"][data-index="${index}"]`);
     if (source) source.classList.add("source");
+    const drawn = cells && cells.polygons[kind] && cells.polygons[kind][index];
+    if (drawn) drawn.classList.add("source");
     if (kind === "output") {
       mark("input", maps.inputs[index] || []);
       mark("weight", maps.weights[index] || []);
@@ -580,6 +602,124 @@
       mark("output", maps.byWeight.get(index) || []);
       mark("input", maps.inputsByWeight.get(index) || []);
     }
+  }
+
+  // ------------------------------------------------------------------ the picture's cells (hover)
+  // In the views whose frame is an output cell, the server sends where each input and output
+  // cell is on the picture. A transparent SVG with the picture's viewBox lies exactly over the
+  // picture and shows the lit cells; the picture itself takes the pointer, and the cell under
+  // it is found from the outlines (so the picture can still be clicked, scrolled and tapped).
+
+  const overlayWatch = typeof ResizeObserver === "function" ? new ResizeObserver(placeOverlay) : null;
+
+  function clearOverlay() {
+    const overlay = $("overlay");
+    overlay.replaceChildren();
+    overlay.setAttribute("hidden", ""); // an SVG element: no .hidden property
+    cells = null;
+    hovered = null;
+    $("picture-wrap").classList.remove("pointing");
+  }
+
+  function renderOverlay(data) {
+    const start = performance.now();
+    const overlay = $("overlay");
+    const parse = (points) => (points === null ? null : points.split(/[ ,]/).map(Number));
+    let html = "";
+    for (const kind of ["input", "output"]) {
+      data.outlines[kind].forEach((points, index) => {
+        if (points !== null) html += `<polygon points="${points}" data-kind="${kind}" data-index="${index}"/>`;
+      });
+    }
+    overlay.innerHTML = html; // parsed as SVG: the overlay is an <svg> element
+    overlay.setAttribute("data-view", data.state.view);
+    const polygons = { input: [], output: [] };
+    for (const polygon of overlay.children) polygons[polygon.dataset.kind][+polygon.dataset.index] = polygon;
+    cells = {
+      input: data.outlines.input.map(parse),
+      output: data.outlines.output.map(parse),
+      polygons,
+    };
+    overlay.removeAttribute("hidden");
+    placeOverlay();
+    ex.overlays.push(performance.now() - start);
+  }
+
+  // Observe the picture (the page's width) and its SVG (replaced at every frame): the
+  // observer calls placeOverlay after layout, before paint, without forcing a layout.
+  function watchPicture() {
+    if (!overlayWatch) { placeOverlay(); return; }
+    overlayWatch.disconnect();
+    overlayWatch.observe($("picture"));
+    const svg = $("picture").querySelector("svg");
+    if (svg) overlayWatch.observe(svg);
+  }
+
+  // The overlay takes the picture's box and viewBox, so that one canvas unit is the same on both.
+  function placeOverlay() {
+    const overlay = $("overlay");
+    const svg = $("picture").querySelector("svg");
+    if (overlay.hasAttribute("hidden") || !svg) return;
+    const box = svg.getBoundingClientRect();
+    const wrap = $("picture-wrap").getBoundingClientRect();
+    overlay.setAttribute("viewBox", svg.getAttribute("viewBox"));
+    overlay.style.left = `${box.left - wrap.left}px`;
+    overlay.style.top = `${box.top - wrap.top}px`;
+    overlay.style.width = `${box.width}px`;
+    overlay.style.height = `${box.height}px`;
+  }
+
+  // Whether (x, y) is inside the polygon of flat points (even-odd rule).
+  function inside(points, x, y) {
+    let hit = false;
+    for (let i = 0, j = points.length - 2; i < points.length; j = i, i += 2) {
+      const xi = points[i], yi = points[i + 1], xj = points[j], yj = points[j + 1];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+    }
+    return hit;
+  }
+
+  // The cell under a pointer event, as [kind, index], or null.
+  function cellAt(event) {
+    const svg = $("picture").querySelector("svg");
+    if (!cells || !svg) return null;
+    const view = svg.viewBox.baseVal;
+    const box = svg.getBoundingClientRect();
+    if (!view || !view.width || !box.width) return null;
+    // The viewBox fitted in the box, centred (SVG's default preserveAspectRatio).
+    const scale = Math.min(box.width / view.width, box.height / view.height);
+    const x = view.x + (event.clientX - box.left - (box.width - view.width * scale) / 2) / scale;
+    const y = view.y + (event.clientY - box.top - (box.height - view.height * scale) / 2) / scale;
+    for (const kind of ["output", "input"]) {
+      const list = cells[kind];
+      for (let index = 0; index < list.length; index += 1) {
+        if (list[index] && inside(list[index], x, y)) return [kind, index];
+      }
+    }
+    return null;
+  }
+
+  function pointAt(event, tapped) {
+    const cell = cellAt(event);
+    const key = cell ? cell.join(":") : null;
+    $("picture-wrap").classList.toggle("pointing", cell !== null);
+    if (key === hovered && !tapped) return;
+    hovered = key;
+    if (cell) light(cell[0], cell[1], tapped);
+    else unlight();
+  }
+
+  function watchPointer() {
+    const wrap = $("picture-wrap");
+    const hovering = (event) => event.pointerType === "mouse" || event.pointerType === "pen";
+    wrap.addEventListener("pointermove", (event) => { if (hovering(event) && cells) pointAt(event, false); });
+    wrap.addEventListener("pointerleave", (event) => {
+      if (!hovering(event) || hovered === null) return;
+      hovered = null;
+      wrap.classList.remove("pointing");
+      unlight();
+    });
+    wrap.addEventListener("click", (event) => { if (cells) pointAt(event, true); });
   }
 
   // ------------------------------------------------------------------ start
@@ -616,6 +756,7 @@
       setTimeout(() => { $("copied").hidden = true; }, 1500);
     });
     document.addEventListener("keydown", keys);
+    watchPointer();
     const given = location.search.replace(/^\?/, "");
     fillForm(Object.fromEntries(new URLSearchParams(given)), false);
     const ok = await send(null, given);
