@@ -171,3 +171,35 @@ def test_a_large_canvas_is_supersampled_less() -> None:
     frame = raster.frame(0)
     assert frame.size == (2000, 1500)
     assert frame.getpixel((150, 150)) == (0, 0, 0) and frame.getpixel((250, 150)) == WHITE
+
+
+def test_static_groups_far_apart_are_drawn_as_one_box_would_draw_them(
+    classic: Figure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Overlays split into groups of ops that share pixels give the very same frames."""
+    import convarith.backends.raster.rasterizer as rasterizer
+    from convarith.figure.primitives import Text
+
+    labels = StaticLayer(
+        (
+            Text((40, 12), "top label", 12, (0, 43, 54)),
+            Text((classic.width - 40, classic.height - 12), "bottom", 12, (0, 43, 54), bold=True),
+        )
+    )
+    figure = Figure(classic.width, classic.height, (*classic.layers, labels), classic.durations)
+    raster = Rasterizer(figure)
+    overlays = [item for item in raster._canvases[0]._rest if isinstance(item, rasterizer._Overlay)]
+    assert len(overlays) >= 2  # the two labels are far apart: boxes of their own
+    split = [np.asarray(raster.frame(i)) for i in range(figure.frame_count)]
+
+    def one_group(self: object, ops: list[object]) -> list[tuple[list[object], object]]:
+        boxes = [b for b in (self._box([op]) for op in ops) if b is not None]  # type: ignore[attr-defined]
+        return [(list(ops), rasterizer.union(boxes))] if boxes else []
+
+    monkeypatch.setattr(rasterizer._Canvas, "_groups", one_group)
+    whole = Rasterizer(figure)
+    assert len([i for i in whole._canvases[0]._rest if isinstance(i, rasterizer._Overlay)]) < len(
+        overlays
+    )
+    for index, frame in enumerate(split):
+        assert np.array_equal(frame, np.asarray(whole.frame(index))), index

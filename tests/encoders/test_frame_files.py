@@ -120,3 +120,16 @@ def test_a_render_that_stops_leaves_the_previous_frames(tmp_path: Path, stop: st
         with pytest.raises(ConvArithError, match=r"^frames: 6 frames, fewer than count=9"):
             write_frame_files(_frames(6, "blue"), tmp_path, "conv", count=9)
     assert {name: (tmp_path / name).read_bytes() for name in _listing(tmp_path)} == before
+
+
+def test_png_frames_are_compressed_at_the_chosen_level(tmp_path: Path) -> None:
+    from convarith.encoders.frame_files import PNG_LEVEL
+
+    frames = [Image.new("P", (40, 30), 1), Image.new("P", (40, 30), 2)]
+    [first, _] = write_frame_files(frames, tmp_path, "f")
+    data = first.read_bytes()
+    idat = data[data.index(b"IDAT") + 4 :]
+    # zlib's header says how hard it worked: level 2 to 5 is "fast" (1), 6 "default" (2).
+    expected = 0 if PNG_LEVEL < 2 else 1 if PNG_LEVEL < 6 else 2 if PNG_LEVEL == 6 else 3
+    assert idat[0] == 0x78 and idat[1] >> 6 == expected
+    assert Image.open(first).getpixel((0, 0)) == 1

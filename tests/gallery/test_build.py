@@ -267,3 +267,38 @@ def test_a_stopped_build_keeps_each_animation_whole(tmp_path, monkeypatch, jobs)
     # The manifest still vouches for nothing that changed: the next build renders both.
     report = build_gallery(tmp_path, items=items, jobs=1)
     assert sorted(report.written) == sorted(item.name for item in items)
+
+
+def test_the_parent_loads_the_renderers_once_for_its_workers() -> None:
+    """Before forking, the build imports what rendering needs and joins the font faces."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from convarith.gallery.build import _import_renderers; "
+        "from convarith.figure.fonts import subset; _import_renderers(); "
+        "print(all(m in sys.modules for m in ('fontTools.subset', 'convarith.backends.pdf',"
+        " 'convarith.backends.raster.rasterizer', 'convarith.encoders.gif')),"
+        " subset._base.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "1"]
+
+
+def test_a_finished_build_lets_its_workers_exit_without_signals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers of a build that finished are closed and joined, never sent SIGTERM."""
+    import multiprocessing.pool
+
+    terminated: list[bool] = []
+    original = multiprocessing.pool.Pool.terminate
+
+    def spy(self: multiprocessing.pool.Pool) -> None:
+        terminated.append(True)
+        original(self)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", spy)
+    report = build_gallery(tmp_path, ["gif"], items=ORIGINAL[:2], jobs=2)
+    assert len(report.written) == 2
+    assert terminated == []

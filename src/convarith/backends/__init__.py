@@ -1,7 +1,8 @@
 """Backends: turn a :class:`~convarith.figure.primitives.Figure` into files.
 
 Each backend only translates drawing primitives; none of them knows what a
-convolution is.  The vector backends (``svg``, ``pdf``, ``tikz``) need only the
-standard library; import each one where it is used, so that asking for a shape
-never pays for a backend.
+convolution is.  The ``svg`` and ``tikz`` backends need only the standard
+library; ``pdf`` (with ``pdf_content``, ``pdf_fonts`` and ``pdf_file``) embeds
+font subsets made with fontTools.  Import each one where it is used, so that
+asking for a shape never pays for a backend.
 """

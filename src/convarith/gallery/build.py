@@ -218,6 +218,30 @@ def _frame_estimate(item: GalleryItem) -> int:
     return frames * (1 if item.view in ("arithmetic", "numerical") else 3)
 
 
+def _import_renderers() -> None:
+    """Import what rendering uses (numpy, Pillow, fontTools, the backends and encoders), load the fonts.
+
+    Called before the workers are forked, so that they share this work
+    instead of each doing it again.
+    """
+    import importlib
+
+    for module in (
+        "convarith.api.animation",
+        "convarith.formats.save",
+        "convarith.backends.raster",
+        "convarith.backends.pdf",
+        "convarith.encoders.gif",
+        "convarith.encoders.frame_files",
+        "PIL.PngImagePlugin",
+        "PIL.GifImagePlugin",
+    ):
+        importlib.import_module(module)
+    from convarith.figure.fonts.subset import prepare
+
+    prepare()  # fontTools and the joined faces, for the PDF frames' font subsets
+
+
 def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:
     index, task = job
     return index, _render(task)
@@ -247,6 +271,7 @@ def _start_worker() -> None:
 def _run(tasks: list[_Task], jobs: int | None) -> Generator[tuple[int, list[str]], None, None]:
     """``(task index, files written)`` as each animation finishes, over ``jobs`` processes.
 
+    When every task is done, the workers are let go and exit on their own.
     When it stops early (an error, Ctrl-C, SIGTERM, or the generator closed),
     the workers are sent SIGTERM and waited for: each discards what it was
     writing, then exits without a traceback.
@@ -258,11 +283,35 @@ def _run(tasks: list[_Task], jobs: int | None) -> Generator[tuple[int, list[str]
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    method = "fork" if os.name == "posix" else "spawn"
+    if method == "fork":
+        _import_renderers()  # once here, shared by the forked workers, not once in each
+    context = multiprocessing.get_context(method)
     # Workers are born holding signals back until they have their own handlers.
     with blocked():
         pool = context.Pool(workers, initializer=_start_worker)
+    finished = False
     try:
         yield from pool.imap_unordered(_render_indexed, enumerate(tasks))
+        finished = True
     finally:
-        pool.terminate()  # SIGTERM to each worker, then waits for them
+        if finished:
+            _close(pool)
+        else:
+            pool.terminate()  # SIGTERM to each worker, then waits for them
+
+
+def _close(pool: Any) -> None:
+    """Let the workers of a finished build exit on their own, and wait for them.
+
+    Not ``terminate``: a SIGTERM that reaches a worker just as it starts to
+    wait for its next task is handled only when that wait ends, which it
+    never does, and the build hung at its very end (now and then, when the
+    last files were quick to check).
+    """
+    try:
+        pool.close()
+        pool.join()
+    except BaseException:
+        pool.terminate()
+        raise

@@ -24,7 +24,8 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
     """Draw ``ops`` (supersampled pixels) onto ``image``, whose corner is at ``origin``."""
     ox, oy = origin
     plain = ImageDraw.Draw(image)
-    blend = ImageDraw.Draw(image, "RGBA")
+    # The blending drawer is made when first needed: making one costs as much as a polygon.
+    blend: ImageDraw.ImageDraw | None = None
     for op in ops:
         alpha = round(op.opacity * 255)
         if isinstance(op, Label):
@@ -32,6 +33,7 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
             if alpha >= 255:
                 plain.text(position, op.text, fill=op.color, font=op.font, anchor=op.anchor)
             else:
+                blend = blend or ImageDraw.Draw(image, "RGBA")
                 blend.text(
                     position, op.text, fill=(*op.color, alpha), font=op.font, anchor=op.anchor
                 )
@@ -40,6 +42,7 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
                 plain.polygon([(x - ox, y - oy) for x, y in polygon], fill=op.color)
         elif len(op.polygons) == 1:
             shifted = [(x - ox, y - oy) for x, y in op.polygons[0]]
+            blend = blend or ImageDraw.Draw(image, "RGBA")
             blend.polygon(shifted, fill=(*op.color, alpha))
         else:
             _paint_translucent(image, op, origin, alpha)

@@ -170,10 +170,44 @@ class _Canvas:
         return intersection((left, top, right, bottom), (0, 0, *self.size))
 
     def _add_overlay(self, ops: list[Op]) -> None:
-        box = self._box(ops)
-        if box is not None:
-            color, transmittance = layered(ops, box, self.supersample)
+        # Labels at the top and at the bottom of a figure would make one box
+        # as large as the figure: draw each group of ops that share pixels in a
+        # box of its own.  Groups never share a pixel, so the order in which
+        # they are laid over a frame does not matter.
+        for group, box in self._groups(ops):
+            color, transmittance = layered(group, box, self.supersample)
             self._rest.append(_Overlay(box, color, transmittance))
+
+    def _groups(self, ops: list[Op]) -> list[tuple[list[Op], Box]]:
+        """``ops`` split into groups whose boxes share no pixel, each with its box, in order."""
+        groups: list[tuple[list[Op], Box]] = []
+        for op in ops:
+            found = self._box([op])
+            if found is None:
+                continue
+            box: Box = found
+            members = [op]
+            kept = []
+            for group, group_box in groups:
+                if intersection(box, group_box) is None:
+                    kept.append((group, group_box))
+                    continue
+                members = group + members  # earlier ops stay first
+                box = _joined(box, group_box)
+            # A grown box may now meet a group it missed: merge until none is left.
+            changed = True
+            while changed:
+                changed = False
+                for entry in list(kept):
+                    if intersection(box, entry[1]) is not None:
+                        kept.remove(entry)
+                        members = entry[0] + members
+                        box = _joined(box, entry[1])
+                        changed = True
+            groups = [*kept, (members, box)]
+        # Within a merged group, ops keep their drawing order.
+        order = {id(op): n for n, op in enumerate(ops)}
+        return [(sorted(group, key=lambda op: order[id(op)]), box) for group, box in groups]
 
     # ---- frames ---------------------------------------------------------
 
@@ -389,6 +423,11 @@ class Rasterizer:
             box, region = found
             image.paste(self._on_palette(region) if mode == "P" else region, box[:2])
         return image
+
+
+def _joined(a: Box, b: Box) -> Box:
+    """The smallest box holding ``a`` and ``b``."""
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _alpha(on_black: Image.Image, on_white: Image.Image) -> Image.Image:
