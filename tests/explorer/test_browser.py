@@ -18,18 +18,10 @@ import pytest
 from convarith.explorer.controls import request_of
 from convarith.explorer.downloads import DOWNLOADS, unavailable
 from support.filechecks import check_download
-from support.tools import missing, require_tool
+from support.tools import CHROMIUM_FLAGS, missing, require_tool
 from support.torch_connectivity import input_sets, weight_sets
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_FLAGS)
 TIMEOUT = 15_000
 
 

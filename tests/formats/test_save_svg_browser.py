@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import convarith
-from support.tools import require_tool
+from support.tools import CHROMIUM_FLAGS, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -20,16 +20,7 @@ def chromium() -> str:
     return require_tool("chromium", "chromium-browser")
 
 
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
+FLAGS = ("--headless", *CHROMIUM_FLAGS)
 
 
 def screenshot(browser: str, svg: Path, at_s: float, tmp: Path) -> Image.Image:

@@ -7,12 +7,9 @@ from pathlib import Path
 import pytest
 
 from convarith.guide import build_guide
-from support.tools import require_tool
+from support.tools import CHROMIUM_FLAGS, require_tool
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+CHROMIUM_ARGS = list(CHROMIUM_FLAGS)
 
 
 @pytest.fixture(scope="module")

@@ -70,3 +70,17 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         missing(f"{path} is missing: the shared reference material lies beside the project")
     return path
+
+
+#: Flags for the system's headless Chromium in tests: no sandbox (CI runs as
+#: root), and none of the background connections this machine's closed network
+#: refuses.  Playwright adds ``--headless`` itself; a direct command line adds it.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
