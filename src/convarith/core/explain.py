@@ -26,9 +26,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Description", "describe"]
+__all__ = ["OPERATION_NAMES", "Description", "describe"]
 
-_NAMES = {
+#: Each operation as the explanations name it (the explorer labels its choices with these).
+OPERATION_NAMES = {
     "conv": "convolution",
     "conv_transpose": "transposed convolution",
     "max_pool": "max pooling",
@@ -179,7 +180,7 @@ class Description(Record):
         c = self.config
         names = axis_names(c.ndim)
         lines = [
-            f"{_NAMES[c.op]}: input {shape_text(c.input_shape)} -> output {shape_text(c.output_shape)}",
+            f"{OPERATION_NAMES[c.op]}: input {shape_text(c.input_shape)} -> output {shape_text(c.output_shape)}",
             "  " + _params_line(c),
             "",
             f"  {self.formula}",

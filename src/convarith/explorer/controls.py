@@ -22,6 +22,7 @@ library's own: a state the library refuses is refused with its words.
 from __future__ import annotations
 
 from convarith.core.errors import ConvArithError
+from convarith.core.explain import OPERATION_NAMES
 from convarith.core.record import Record
 from convarith.core.text import brief
 
@@ -44,13 +45,8 @@ __all__ = [
     "request_of",
 ]
 
-#: The operations, as the library names them, with their labels.
-OPERATIONS = {
-    "conv": "convolution",
-    "conv_transpose": "transposed convolution",
-    "max_pool": "max pooling",
-    "avg_pool": "average pooling",
-}
+#: The operations, as the library names them, with their labels (the explanations' names).
+OPERATIONS = OPERATION_NAMES
 #: The views (``compare`` is gather and scatter side by side), with their labels.
 VIEWS = {
     "arithmetic": "arithmetic",

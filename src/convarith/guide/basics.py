@@ -11,9 +11,11 @@ from convarith.guide.markup import (
     heading,
     link,
     math,
+    string,
     text,
     worked,
 )
+from convarith.guide.mathtext import typst_math
 from convarith.guide.relationship_text import relationship_section
 
 __all__ = ["about", "convolution_arithmetic", "discrete_convolution", "pooling_arithmetic"]
@@ -109,7 +111,7 @@ padding, gives a $3 times 3$ output.
 {figure(fig)}
 The first output value, for the window in the top left corner, is
 
-#product({_quoted(fig.name)}, ${_math_expr(products)} = {first}$)
+#product({string(fig.name)}, ${typst_math(products)} = {first}$)
 
 and every other output value is the same sum with the window moved. A layer
 with several input channels sums such products over all of them, and one
@@ -119,17 +121,6 @@ about the sizes: how many positions the window takes along each axis.
 """
     )
     return markup, [fig]
-
-
-def _quoted(name: str) -> str:
-    """A Typst string literal for a figure name (names are plain identifiers)."""
-    return f'"{name}"'
-
-
-def _math_expr(plain: str) -> str:
-    from convarith.guide.mathtext import typst_math
-
-    return typst_math(plain)
 
 
 def convolution_arithmetic() -> Chapter:

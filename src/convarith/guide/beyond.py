@@ -148,8 +148,8 @@ def _three_d() -> str:
             {"kernel_size": (1, 3, 3), "stride": (1, 2, 2), "padding": (0, 1, 1)},
         ),
     )
-    for op, shape, params in cases:
-        d = describe(op, shape, **params)
+    descriptions = [describe(op, shape, **params) for op, shape, params in cases]
+    for (op, shape, params), d in zip(cases, descriptions):
         settings = ", ".join(
             f"{k.replace('_size', '')} {shape_text(v) if isinstance(v, tuple) else v}"
             for k, v in params.items()
@@ -162,7 +162,7 @@ def _three_d() -> str:
                 text(shape_text(d.config.output_shape)),
             ]
         )
-    worked_depth = describe(*cases[0][:2], **cases[0][2]).worked[1]
+    worked_depth = descriptions[0].worked[1]
     return (
         heading(2, "Three dimensions", "three-dimensions")
         + f"""

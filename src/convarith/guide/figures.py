@@ -21,14 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GuideFigure", "from_gallery", "strip_frames"]
 
-#: The CLI's name for each operation.
-_CLI_OPS = {
-    "conv": "conv",
-    "conv_transpose": "conv-transpose",
-    "max_pool": "max-pool",
-    "avg_pool": "avg-pool",
-}
-
 #: keyword of animate -> option of ``convarith animate``, in the order they are printed.
 _OPTIONS = (
     ("kernel_size", "--kernel"),
@@ -74,8 +66,6 @@ def _option_value(value: Any) -> str:
     """A parameter as the CLI spells it: ``3``, ``3x2``, ``1:2``, ``same``."""
     if isinstance(value, str):
         return value
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, tuple) for v in value):
-        return "x".join(f"{lo}:{hi}" for lo, hi in value)
     if isinstance(value, tuple) and value and isinstance(value[0], tuple):
         return "x".join(f"{lo}:{hi}" for lo, hi in value)
     if isinstance(value, tuple):
@@ -111,7 +101,14 @@ class GuideFigure(Record):
 
     def command(self) -> str:
         """The ``convarith animate`` command that draws this figure, as the guide prints it."""
-        words = ["convarith", "animate", _CLI_OPS[self.op], "--input", shape_text(self.input_shape)]
+        # The CLI spells operations with hyphens (conv-transpose).
+        words = [
+            "convarith",
+            "animate",
+            self.op.replace("_", "-"),
+            "--input",
+            shape_text(self.input_shape),
+        ]
         for key, option in _OPTIONS:
             value = self.params.get(key)
             default = _DEFAULTS.get(key, 1 if key == "stride" and "pool" not in self.op else None)
