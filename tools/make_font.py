@@ -92,6 +92,12 @@ def main(source_dir: str) -> None:
             json.dumps(metrics(saved), separators=(",", ":")) + "\n"
         )
         print(out / target, (out / target).stat().st_size, "bytes")
+    # The program PDF subsets are cut from: both faces, joined and scaled
+    # once here instead of in every process that writes a PDF.
+    from convarith.figure.fonts.subset import JOINED, joined_faces
+
+    JOINED.write_bytes(joined_faces())
+    print(JOINED, JOINED.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ which glyph each code draws (its ``CIDToGIDMap``) and what text it stands
 for (its ``ToUnicode`` map).
 
 Both faces travel in one program: the regular glyphs, then the bold ones
-(:func:`_base` puts them side by side once per process).  A frame that
-prints labels in both faces then carries one font program and one set of
-font dictionaries, not two: about 600 bytes less on a 5 KB frame.
+(:func:`joined_faces` puts them side by side; the result ships as
+:data:`JOINED`).  A frame that prints labels in both faces then carries one
+font program and one set of font dictionaries, not two: about 600 bytes
+less on a 5 KB frame.
 
-Subsetting costs about 2-3 ms (fontTools' subsetter on the whole font
-takes 9-24 ms; most of that is the layout tables, which :func:`_base`
-drops once), and the frames of one animation print the same labels, so
+Subsetting costs a few ms (fontTools' subsetter on the whole font takes
+9-24 ms; most of that is the layout tables, which the joined program no
+longer has), and the frames of one animation print the same labels, so
 subsets are kept per process by character set (:func:`font_subset` is
 cached).
 """
@@ -31,7 +32,16 @@ from functools import lru_cache
 from convarith.core.errors import ConvArithError
 from convarith.figure.fonts import font_path, metrics
 
-__all__ = ["UNITS_PER_EM", "Char", "FontSubset", "font_subset", "prepare", "subset_cache_info"]
+__all__ = [
+    "JOINED",
+    "UNITS_PER_EM",
+    "Char",
+    "FontSubset",
+    "font_subset",
+    "joined_faces",
+    "prepare",
+    "subset_cache_info",
+]
 
 #: A character of one face: ``(bold, code point)``.
 Char = tuple[bool, int]
@@ -102,7 +112,6 @@ def prepare() -> None:
     >>> prepare()
     """
     from fontTools import subset  # noqa: F401
-    from fontTools.ttLib import scaleUpem  # noqa: F401
 
     _base()
 
@@ -122,7 +131,6 @@ def subset_cache_info() -> tuple[int, int]:
 def _subset(chars: frozenset[Char]) -> FontSubset:
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    from fontTools.ttLib.scaleUpem import scale_upem
 
     data, names, offset = _base()
     ordered = sorted(chars)
@@ -135,10 +143,6 @@ def _subset(chars: frozenset[Char]) -> FontSubset:
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=base_ids)
     subsetter.subset(font)
-    # PDF's glyph space has 1000 units to the em: outlines at that grain lose
-    # nothing a reader shows, and their coordinates pack into fewer bytes (12 %
-    # less font data, measured on the gallery's labels).
-    scale_upem(font, UNITS_PER_EM)
     new_ids = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
     buffer = io.BytesIO()
     font.save(buffer)
@@ -148,16 +152,42 @@ def _subset(chars: frozenset[Char]) -> FontSubset:
     return FontSubset(chars, buffer.getvalue(), glyph_ids, tag)
 
 
+#: Both faces joined, as :func:`joined_faces` makes them: shipped beside the
+#: fonts, since joining and scaling them took about 0.2 s in every process
+#: that wrote a PDF (a third of a gallery build's start-up, measured).
+JOINED = font_path(False).with_name("ConvarithSans-Joined.ttf")
+
+
 @lru_cache(maxsize=1)
 def _base() -> tuple[bytes, list[str], int]:
-    """Both faces in one program with only the tables a subset keeps.
+    """The shipped :data:`JOINED` program, its glyph names by id, and where the bold glyphs start.
 
-    Returns the program, its glyph names by glyph id, and where the bold
-    glyphs start.  Without ``cmap`` and ``post`` the names are made up from
-    the glyph ids when the program is read; the subsetter keeps them, which
-    is how a subset's glyph ids are found.
+    Without ``cmap`` and ``post`` the names are made up from the glyph ids
+    when the program is read; the subsetter keeps them, which is how a
+    subset's glyph ids are found.
     """
     from fontTools.ttLib import TTFont
+
+    data = JOINED.read_bytes()
+    return data, TTFont(io.BytesIO(data)).getGlyphOrder(), metrics(False).num_glyphs
+
+
+def joined_faces() -> bytes:
+    """Both bundled faces in one program with only the tables a subset keeps, at 1000 units per em.
+
+    The regular glyphs come first, then the bold ones.  This is what
+    :data:`JOINED` holds (``tools/make_font.py`` writes it; a test checks
+    that it is still what this function makes).
+
+    Examples
+    --------
+    >>> from fontTools.ttLib import TTFont
+    >>> font = TTFont(io.BytesIO(joined_faces()))
+    >>> font["head"].unitsPerEm, sorted(font.keys())[:3]
+    (1000, ['GlyphOrder', 'glyf', 'head'])
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
 
     regular, bold = (TTFont(str(font_path(b)), recalcTimestamp=False) for b in (False, True))
     for font in (regular, bold):
@@ -180,7 +210,12 @@ def _base() -> tuple[bytes, list[str], int]:
     regular["glyf"].glyphOrder = names
     regular["glyf"].glyphs = glyphs
     regular["hmtx"].metrics = widths
+    # PDF's glyph space has 1000 units to the em: outlines at that grain lose
+    # nothing a reader shows, and their coordinates pack into fewer bytes (12 %
+    # less font data, measured on the gallery's labels).  Scaled once here
+    # rather than in every subset (it was half a subset's cost); glyph by
+    # glyph, the outlines come out the same either way.
+    scale_upem(regular, UNITS_PER_EM)
     buffer = io.BytesIO()
     regular.save(buffer)
-    data = buffer.getvalue()
-    return data, TTFont(io.BytesIO(data)).getGlyphOrder(), len(regular_names)
+    return buffer.getvalue()
