@@ -19,6 +19,7 @@ before it exits, quietly; the manifest keeps what was finished.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import time
@@ -286,6 +287,10 @@ def _run(tasks: list[_Task], jobs: int | None) -> Generator[tuple[int, list[str]
     method = "fork" if os.name == "posix" else "spawn"
     if method == "fork":
         _import_renderers()  # once here, shared by the forked workers, not once in each
+        # What the parent holds is only read by the workers: kept out of the
+        # collector's sight, its pages stay shared instead of being copied into
+        # each worker when a collection walks them.
+        gc.freeze()
     context = multiprocessing.get_context(method)
     # Workers are born holding signals back until they have their own handlers.
     with blocked():
