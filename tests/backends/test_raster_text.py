@@ -39,3 +39,41 @@ def test_text_anchors_start_and_end() -> None:
 def test_characters_the_font_lacks_are_drawn_as_question_marks() -> None:
     assert np.array_equal(ink("€"), ink("?"))
     assert not np.array_equal(ink("×"), ink("?"))
+
+
+def test_labels_painted_from_cached_masks_equal_labels_drawn_as_text() -> None:
+    # paint() fills a label's colour through a glyph mask kept from its first
+    # use; it must give what ImageDraw.text gives, at every fractional
+    # position, size, anchor and face, in each box it is painted into.
+    from PIL import Image, ImageDraw
+
+    from convarith.backends.raster.compile import compile_primitive
+    from convarith.backends.raster.ops import Label
+    from convarith.backends.raster.paint import paint
+
+    rng = np.random.default_rng(5)
+    background = Image.fromarray(rng.integers(0, 256, (90, 160, 3), dtype=np.uint8), "RGB")
+    compared = 0
+    for n in range(60):
+        x, y = 40 + rng.uniform(0, 80), 25 + rng.uniform(0, 40)
+        text = ["0", "-1.25", "input 5×5", "Wy€", "17"][n % 5]
+        anchor = ("start", "middle", "end")[n % 3]
+        size = (7.5, 12.0, 19.3)[n % 3]
+        label = Text((x / 4, y / 4), text, size / 4, (20, 90, 200), anchor=anchor, bold=n % 2 == 0)  # type: ignore[arg-type]
+        [op] = compile_primitive(label, 4.0)
+        assert isinstance(op, Label)
+        for origin in ((0, 0), (8, 4), (12, 16)):
+            expected = background.crop((*origin, origin[0] + 120, origin[1] + 70))
+            ImageDraw.Draw(expected).text(
+                (op.position[0] - origin[0], op.position[1] - origin[1]),
+                op.text,
+                fill=op.color,
+                font=op.font,
+                anchor=op.anchor,
+            )
+            for _ in range(2):  # drawn, then from the kept mask
+                got = background.crop((*origin, origin[0] + 120, origin[1] + 70))
+                paint(got, [op], origin)
+                assert got.tobytes() == expected.tobytes(), (text, anchor, size, origin)
+                compared += 1
+    assert compared == 360

@@ -31,7 +31,8 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
         if isinstance(op, Label):
             position = (op.position[0] - ox, op.position[1] - oy)
             if alpha >= 255:
-                plain.text(position, op.text, fill=op.color, font=op.font, anchor=op.anchor)
+                if not _stamp(image, op, origin):
+                    plain.text(position, op.text, fill=op.color, font=op.font, anchor=op.anchor)
             else:
                 blend = blend or ImageDraw.Draw(image, "RGBA")
                 blend.text(
@@ -46,6 +47,63 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
             blend.polygon(shifted, fill=(*op.color, alpha))
         else:
             _paint_translucent(image, op, origin, alpha)
+
+
+#: Labels' glyph masks kept for reuse, at most this many.
+_STAMPS = 4096
+# Room around a label's measured box, so that no antialiased edge is cut off.
+_STAMP_MARGIN = 4
+_stamps: dict[Label, tuple[Image.Image, int, int] | None] = {}
+
+
+def _stamp(image: Image.Image, op: Label, origin: tuple[int, int]) -> bool:
+    """Paint an opaque label from its cached glyph mask; False if it must be drawn as text.
+
+    A window's value labels come back in up to k*k frames: rendering their
+    glyphs each time was a sixth of a numerical animation's painting
+    (measured).  Pillow draws text by rendering a mask at the position's
+    fractional offset and filling the colour through it at the integer
+    position (``ImageDraw.text``); the same mask is made here once, on its
+    own canvas at the same fractional offset, and the colour is filled
+    through it with ``paste``, which blends exactly as that fill does.
+    Fractions match only where the label lies right of and below the
+    image's corner, as it does in every box the rasterizer draws; anywhere
+    else the text is drawn as usual.
+    """
+    x, y = op.position[0] - origin[0], op.position[1] - origin[1]
+    if x < 0 or y < 0 or op.position[0] < 0 or op.position[1] < 0 or "\n" in op.text:
+        return False  # lines of a multi-line text are placed by their own rules
+    if op not in _stamps:
+        if len(_stamps) >= _STAMPS:
+            _stamps.clear()
+        _stamps[op] = _glyph_mask(op)
+    found = _stamps[op]
+    if found is None:
+        return False
+    mask, left, top = found
+    # The canvas's corner lies ``left, top`` whole pixels from the position's.
+    corner = (int(x) + left, int(y) + top)
+    image.paste(op.color, (*corner, corner[0] + mask.width, corner[1] + mask.height), mask)
+    return True
+
+
+def _glyph_mask(op: Label) -> tuple[Image.Image, int, int] | None:
+    """``op``'s glyph mask and its corner relative to the position's whole pixels, or None."""
+    whole_x, whole_y = math.floor(op.position[0]), math.floor(op.position[1])
+    left = math.floor(op.bounds[0]) - whole_x - _STAMP_MARGIN
+    top = math.floor(op.bounds[1]) - whole_y - _STAMP_MARGIN
+    width = math.ceil(op.bounds[2]) - whole_x - left + _STAMP_MARGIN
+    height = math.ceil(op.bounds[3]) - whole_y - top + _STAMP_MARGIN
+    mask = Image.new("L", (width, height), 0)
+    # Whole pixels moved, the same fraction kept: the glyphs render as in place.
+    at = (op.position[0] - whole_x - left, op.position[1] - whole_y - top)
+    ImageDraw.Draw(mask).text(at, op.text, fill=255, font=op.font, anchor=op.anchor)
+    inked = mask.getbbox()
+    if inked is not None and (
+        inked[0] == 0 or inked[1] == 0 or inked[2] == width or inked[3] == height
+    ):
+        return None  # ink reaches the canvas's edge: it may have been cut off
+    return mask, left, top
 
 
 def _paint_translucent(image: Image.Image, op: Shapes, origin: tuple[int, int], alpha: int) -> None:
