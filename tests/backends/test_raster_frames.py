@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -203,3 +204,28 @@ def test_static_groups_far_apart_are_drawn_as_one_box_would_draw_them(
     )
     for index, frame in enumerate(split):
         assert np.array_equal(frame, np.asarray(whole.frame(index))), index
+
+
+@pytest.mark.parametrize("mode", ["RGB", "P"])
+def test_each_frame_notes_where_it_may_differ_from_the_static_image(
+    raster: Rasterizer, mode: str
+) -> None:
+    # Encoders compare consecutive frames only inside these notes
+    # (convarith.pixels.changes): a note too small would lose changes.
+    from convarith.pixels.changes import KEY
+
+    frames = [raster.frame(index, mode) for index in range(raster.frame_count)]
+    assert len({id(frame.info[KEY][0]) for frame in frames}) == 1  # one static image
+    assert [frame.info[KEY][1] for frame in frames] == [
+        raster.dirty_box(index) for index in range(raster.frame_count)
+    ]
+    for before, after in itertools.pairwise(frames):
+        a, b = before.info[KEY][1], after.info[KEY][1]
+        left, top = min(a[0], b[0]), min(a[1], b[1])
+        right, bottom = max(a[2], b[2]), max(a[3], b[3])
+        differ = np.asarray(before) != np.asarray(after)
+        if differ.ndim == 3:
+            differ = differ.any(axis=2)
+        assert differ.any()
+        differ[top:bottom, left:right] = False
+        assert not differ.any()  # outside both boxes, the two frames agree

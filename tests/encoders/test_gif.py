@@ -119,3 +119,37 @@ def test_frames_of_another_size_are_refused(tmp_path: Path) -> None:
     frames = [Image.new("RGB", (4, 4)), Image.new("RGB", (5, 4))]
     with pytest.raises(ConvArithError, match=r"frame size \(5, 4\) differs"):
         write_gif(frames, [100, 100], tmp_path / "a.gif")
+
+
+def test_frames_noting_their_changes_give_the_bytes_of_frames_compared_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rasterizer's frames say where they may differ from the static image
+    # and the writer compares only there; without the notes it compares whole
+    # frames.  Both must write the same file, frames with no change included.
+    from convarith.api.animation import animate
+    from convarith.backends.raster import render_frames
+    from convarith.encoders import gif as gif_module
+    from convarith.pixels.changes import KEY
+
+    figure = animate("max-pool", (6, 6), kernel_size=2, stride=1, numerical=True).figure
+    noted = list(render_frames(figure, mode="P"))
+    assert all(KEY in frame.info for frame in noted)
+    plain = [frame.copy() for frame in noted]
+    for frame in plain:
+        del frame.info[KEY]
+    repeated = [*noted[:2], noted[1].copy(), *noted[2:]]  # one frame shown twice
+    bare = [*plain[:2], plain[1].copy(), *plain[2:]]
+    durations = [100] * len(repeated)
+    compared: dict[str, int] = {}
+    real = gif_module.difference
+
+    def counting(previous: Image.Image, current: Image.Image) -> Image.Image:
+        compared[name] = compared.get(name, 0) + current.width * current.height
+        return real(previous, current)
+
+    monkeypatch.setattr(gif_module, "difference", counting)
+    for name, sequence in (("noted", repeated), ("bare", bare)):
+        write_gif(sequence, durations, tmp_path / f"{name}.gif")
+    assert (tmp_path / "noted.gif").read_bytes() == (tmp_path / "bare.gif").read_bytes()
+    assert compared["noted"] < compared["bare"] / 2  # the notes were used

@@ -49,6 +49,7 @@ from convarith.figure.primitives import (
     Primitive,
     StaticLayer,
 )
+from convarith.pixels.changes import mark
 from convarith.pixels.palette import (
     Rgba,
     choose_palette,
@@ -329,6 +330,7 @@ class Rasterizer:
         self._rgba_palette: list[Rgba] | None = None
         self._static_p: Image.Image | None = None
         self._cached: dict[int, tuple[Box, Image.Image] | None] = {}
+        self._tokens: dict[str, object] = {}  # one static image per mode
 
     def static_image(self) -> Image.Image:
         """The figure without its dynamic layers (every frame equals it outside its dirty box).
@@ -422,6 +424,8 @@ class Rasterizer:
         if found is not None:
             box, region = found
             image.paste(self._on_palette(region) if mode == "P" else region, box[:2])
+        # Where it may differ from the static image, for encoders that compare frames.
+        mark(image, self._tokens.setdefault(mode, object()), None if found is None else found[0])
         return image
 
 
