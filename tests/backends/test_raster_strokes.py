@@ -7,13 +7,17 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convarith.backends.raster import render_frame
+from convarith.backends.raster import render_frame, strokes
 from convarith.backends.raster.strokes import (
     dash_pieces,
+    dashed_segment_outlines,
     inset_polygon,
+    inset_quad,
+    quad_outline,
+    segment_outline,
     stroke_outline,
     trim_path,
 )
@@ -152,3 +156,140 @@ def test_a_translucent_fill_blends_with_what_is_below() -> None:
     above = Polygon(((20, 10), (60, 10), (60, 30), (20, 30)), fill=(255, 0, 0), fill_opacity=0.25)
     red, _, blue = draw(below, above)[20, 40]
     assert red == pytest.approx(64, abs=1) and blue == pytest.approx(191, abs=1)
+
+
+# ---- the fast paths give the general functions' floats, to the last bit ----
+
+
+def bits(value: object) -> object:
+    """Floats as their exact hex form (so -0.0 and 0.0 differ), in nested lists and tuples."""
+    if isinstance(value, float):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [bits(item) for item in value]
+    return value
+
+
+coordinate = st.floats(-500, 500, allow_nan=False)
+small = st.floats(-2, 2, allow_nan=False)
+halves = st.sampled_from([5e-4, 0.05, 0.5, 1.0]) | st.floats(5e-4, 10)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(x0=coordinate, y0=coordinate, dx=small | coordinate, dy=small, half=halves)
+def test_a_segment_outline_is_the_trimmed_stroke_outline(
+    x0: float, y0: float, dx: float, dy: float, half: float
+) -> None:
+    x1, y1 = x0 + dx, y0 + dy
+    length = math.hypot(x1 - x0, y1 - y0)
+    if not length > 1e-9:
+        return  # the caller's to tell: one point
+    general = stroke_outline(trim_path([(x0, y0), (x1, y1)], 0.3), 2 * half, closed=False)
+    fast = segment_outline(x0, y0, x1, y1, length, half, 0.3)
+    assert bits([] if fast is None else [fast]) == bits(general)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    x0=coordinate,
+    y0=coordinate,
+    dx=small | coordinate,
+    dy=small | coordinate,
+    on=st.floats(0.01, 30),
+    off=st.floats(0.01, 30),
+    half=halves,
+)
+def test_dashed_segment_outlines_are_the_trimmed_dashes_outlines(
+    x0: float, y0: float, dx: float, dy: float, on: float, off: float, half: float
+) -> None:
+    x1, y1 = x0 + dx, y0 + dy
+    length = math.hypot(x1 - x0, y1 - y0)
+    if not length > 1e-9 or length / (on + off) > 300:
+        return
+    general = [
+        polygon
+        for piece in dash_pieces([(x0, y0), (x1, y1)], (on, off), closed=False)
+        for polygon in stroke_outline(trim_path(piece, 0.3), 2 * half, closed=False)
+    ]
+    fast = dashed_segment_outlines(x0, y0, x1, y1, length, (on, off), half, 0.3)
+    assert bits(fast) == bits(general)
+
+
+quads = st.tuples(coordinate, coordinate).flatmap(
+    lambda corner: st.tuples(*[small | coordinate] * 6).map(
+        lambda sides: (
+            corner,
+            (corner[0] + sides[0], corner[1] + sides[1]),
+            (corner[0] + sides[2], corner[1] + sides[3]),
+            (corner[0] + sides[4], corner[1] + sides[5]),
+        )
+    )
+)
+
+
+def edges(points: tuple[Point, Point, Point, Point]) -> tuple[float, float, float, float] | None:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    lengths = (
+        math.hypot(x1 - x0, y1 - y0),
+        math.hypot(x2 - x1, y2 - y1),
+        math.hypot(x3 - x2, y3 - y2),
+        math.hypot(x0 - x3, y0 - y3),
+    )
+    return lengths if all(length > 1e-9 for length in lengths) else None
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(points=quads, half=halves)
+def test_a_quad_outline_is_the_closed_stroke_outline(
+    points: tuple[Point, Point, Point, Point], half: float
+) -> None:
+    lengths = edges(points)
+    if lengths is None:
+        return  # the caller's to tell: repeated corners
+    general = stroke_outline(points, 2 * half, closed=True)
+    fast = quad_outline(points, lengths, half)
+    if fast is None:
+        assert len(general) > 4  # bevelled: left to the general function
+    else:
+        assert bits(fast) == bits(general)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(points=quads, distance=st.sampled_from([0.3, 1.0]) | st.floats(0, 5))
+def test_an_inset_quad_is_the_inset_polygon(
+    points: tuple[Point, Point, Point, Point], distance: float
+) -> None:
+    lengths = edges(points)
+    if lengths is None:
+        return
+    assert bits(inset_quad(points, lengths, distance)) == bits(inset_polygon(points, distance))
+
+
+def test_the_fast_paths_meet_the_general_cases() -> None:
+    # Squares, parallelograms, both orientations, signed zeros; a bevel; a
+    # polygon too small to shrink; a dash shorter than its trim.
+    for points in [
+        ((0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)),
+        ((-0.0, -0.0), (0.0, 4.0), (4.0, 4.0), (4.0, -0.0)),
+        ((56.0, 3871.2), (92.8, 3852.9), (118.5, 3876.8), (81.7, 3895.1)),
+        ((0.0, 0.0), (0.2, 0.0), (0.2, 0.2), (0.0, 0.2)),
+    ]:
+        lengths = edges(points)
+        assert lengths is not None
+        outline = quad_outline(points, lengths, 0.5)
+        assert outline is not None
+        assert bits(outline) == bits(stroke_outline(points, 1.0, closed=True))
+        assert bits(inset_quad(points, lengths, 0.3)) == bits(inset_polygon(points, 0.3))
+    spike = ((0.0, 0.0), (60.0, 1.0), (0.0, 2.0), (1.0, 1.0))
+    assert quad_outline(spike, edges(spike) or (0.0,) * 4, 0.5) is None
+    assert dashed_segment_outlines(0.0, 0.0, 10.0, 0.0, 10.0, (0.5, 0.5), 0.5, 0.3) == []
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(points=quads)
+def test_a_quads_area_is_the_polygons_area_to_the_last_bit(
+    points: tuple[Point, Point, Point, Point],
+) -> None:
+    # inset_quad decides, as inset_polygon does, by the sign and size of the areas.
+    flat = [c for point in points for c in point]
+    assert bits(strokes._quad_area(*flat)) == bits(strokes._signed_area(points))
