@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from PIL import Image, ImageChops
 
 from convarith.core.errors import ConvArithError
+from convarith.pixels.boxes import Box
 from convarith.pixels.palette import (
     choose_palette,
     count_colors,
@@ -25,8 +26,6 @@ __all__ = [
     "palette_of",
     "unchanged_mask",
 ]
-
-Box = tuple[int, int, int, int]
 
 
 def counted(frames: Iterable[Image.Image], count: int) -> Iterator[Image.Image]:

@@ -40,7 +40,6 @@ import numpy as np
 from PIL import Image
 
 from convarith.encoders._stream import (
-    Box,
     carrier_of,
     check_size,
     counted,
@@ -53,6 +52,7 @@ from convarith.encoders._stream import (
 from convarith.figure.checks import check_durations
 from convarith.files.atomic import atomic_output
 from convarith.files.places import PathLike, check_file_place
+from convarith.pixels.boxes import Box
 from convarith.pixels.changes import where_changed
 from convarith.pixels.palette import choose_palette, count_colors, to_palette
 

@@ -13,6 +13,8 @@ folder writers on their way to an encoder; Pillow's writers ignore keys
 they do not know.
 
 >>> from PIL import Image
+
+from convarith.pixels.boxes import Box, union
 >>> token = object()
 >>> a, b = Image.new("P", (9, 9)), Image.new("P", (9, 9))
 >>> mark(a, token, (1, 1, 3, 3)); mark(b, token, (5, 0, 7, 2))
@@ -27,14 +29,14 @@ from __future__ import annotations
 
 from PIL import Image
 
+from convarith.pixels.boxes import Box, union
+
 __all__ = ["KEY", "UNCHANGED", "mark", "where_changed"]
 
 #: The ``info`` key of the note: ``(token, box or None)``.
 KEY = "convarith.changes"
 #: A box of no pixels: where two frames that both equal the static image differ.
 UNCHANGED = (0, 0, 0, 0)
-
-Box = tuple[int, int, int, int]
 
 
 def mark(frame: Image.Image, token: object, box: Box | None) -> None:
@@ -50,12 +52,4 @@ def where_changed(previous: Image.Image, current: Image.Image) -> Box | None:
     before, now = previous.info.get(KEY), current.info.get(KEY)
     if not (isinstance(before, tuple) and isinstance(now, tuple)) or before[0] is not now[0]:
         return None
-    boxes = [box for box in (before[1], now[1]) if box is not None]
-    if not boxes:
-        return UNCHANGED
-    return (
-        min(box[0] for box in boxes),
-        min(box[1] for box in boxes),
-        max(box[2] for box in boxes),
-        max(box[3] for box in boxes),
-    )
+    return union([before[1], now[1]]) or UNCHANGED

@@ -6,10 +6,10 @@ without any antialiasing support from Pillow's polygon filler.  Strokes are
 outlined as polygons (:mod:`~convarith.backends.raster.strokes`) so they are
 centred on their path, mitred and dashed as in the SVG and PDF backends.
 
-The modules, each importing only those listed before it:
+The modules, each importing only those listed before it (and boxes in output
+pixels from :mod:`convarith.pixels.boxes`):
 
 * :mod:`~convarith.backends.raster.strokes`: stroke outlines and dashes, as polygons;
-* :mod:`~convarith.backends.raster.boxes`: boxes in output pixels;
 * :mod:`~convarith.backends.raster.ops`: paint operations (shapes, labels);
 * :mod:`~convarith.backends.raster.compile`: drawing primitives to paint operations;
 * :mod:`~convarith.backends.raster.paint`: painting operations, compositing layers;
@@ -21,9 +21,9 @@ The modules, each importing only those listed before it:
 
 from __future__ import annotations
 
-from convarith.backends.raster.boxes import Box
 from convarith.backends.raster.frames import FrameStream, render_frame, render_frames
 from convarith.backends.raster.rasterizer import SUPERSAMPLE, Mode, Rasterizer
+from convarith.pixels.boxes import Box
 
 __all__ = [
     "SUPERSAMPLE",

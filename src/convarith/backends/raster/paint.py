@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageChops, ImageDraw
 
-from convarith.backends.raster.boxes import Box, intersection, shift
 from convarith.backends.raster.ops import Label, Op, Shapes
+from convarith.pixels.boxes import Box, intersection, shift
 
 __all__ = ["composite", "layered", "paint"]
 

@@ -35,7 +35,6 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
-from convarith.backends.raster.boxes import Box, intersection, union
 from convarith.backends.raster.compile import compile_primitive
 from convarith.backends.raster.ops import Op
 from convarith.backends.raster.paint import composite, layered, paint
@@ -49,6 +48,7 @@ from convarith.figure.primitives import (
     Primitive,
     StaticLayer,
 )
+from convarith.pixels.boxes import Box, intersection, union
 from convarith.pixels.changes import mark
 from convarith.pixels.palette import (
     Rgba,

@@ -1,4 +1,4 @@
-"""Boxes in output pixels, and the little arithmetic the raster backend does on them.
+"""Boxes in output pixels, and the little arithmetic the raster backend and the encoders do on them.
 
 A :data:`Box` is what Pillow's ``crop`` and ``paste`` take:
 ``(left, top, right, bottom)`` with right and bottom excluded.
