@@ -90,36 +90,16 @@ def palette_image(colors: list[Color]) -> Image.Image:
     Returns
     -------
     PIL.Image.Image
-        A new ``P`` image (the one :func:`choose_palette` checked its last
-        palette with, if ``colors`` is that palette: Pillow keeps its
-        nearest-colour table with it, so mapping onto it starts warm).
+        A new ``P`` image.
 
     Examples
     --------
     >>> palette_image([(0, 0, 0), (255, 255, 255)]).getpalette()
     [0, 0, 0, 255, 255, 255]
     """
-    # Handed out once: no two callers ever share an image.  (Only a list
-    # equal to the checked one matches: anything else, even an iterator,
-    # is left unread for the image made below.)
-    checked = _CHECKED.pop("last", None)
-    if checked is not None and checked[0] == colors:
-        return checked[1]
-    return _palette_image(colors)
-
-
-def _palette_image(colors: Iterable[Color]) -> Image.Image:
     image = Image.new("P", (1, 1), 0)
     image.putpalette([channel for color in colors for channel in color])
     return image
-
-
-#: The palette :func:`choose_palette` last checked and the ``P`` image it was
-#: checked on, for :func:`palette_image` to hand over.  Pillow's lookup
-#: table for a palette image (512 KiB, filled as colours are looked up) lives
-#: with the image: the check and the frames then fill one table, not two
-#: (a fresh table cost ~0.4 ms a figure, 8 ms for the gallery's 19).
-_CHECKED: dict[str, tuple[list[Color], Image.Image]] = {}
 
 
 def to_palette(image: Image.Image, palette: Image.Image) -> Image.Image:
@@ -192,9 +172,9 @@ def choose_palette(counts: Counter[Color], max_colors: int = MAX_COLORS) -> list
     palette: list[Color] = [(r, g, b) for r, g, b in colors[chosen].tolist()]
     # The rule above is Pillow's (Palette.c); should a Pillow change it,
     # fail loudly here rather than draw wrong colours.
-    image = _palette_image(palette)
-    assert not _shadowed(palette, image), "Pillow's palette lookup no longer works as expected"
-    _CHECKED["last"] = (list(palette), image)  # a copy: the caller may change its list
+    assert not _shadowed(palette, palette_image(palette)), (
+        "Pillow's palette lookup no longer works as expected"
+    )
     return palette
 
 
