@@ -270,14 +270,14 @@ def test_a_stopped_build_keeps_each_animation_whole(tmp_path, monkeypatch, jobs)
 
 
 def test_the_parent_loads_the_renderers_once_for_its_workers() -> None:
-    """Before forking, the build imports what rendering needs and joins the font faces."""
+    """Before forking, the build imports what rendering needs and reads the joined font."""
     import subprocess
     import sys
 
     code = (
         "import sys; from convarith.gallery.build import _import_renderers; "
         "from convarith.figure.fonts import subset; _import_renderers(); "
-        "print(all(m in sys.modules for m in ('fontTools.subset', 'convarith.backends.pdf',"
+        "print(all(m in sys.modules for m in ('convarith.figure.fonts.truetype', 'convarith.backends.pdf',"
         " 'convarith.backends.raster.rasterizer', 'convarith.encoders.gif')),"
         " subset._base.cache_info().currsize)"
     )

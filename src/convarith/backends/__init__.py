@@ -3,6 +3,6 @@
 Each backend only translates drawing primitives; none of them knows what a
 convolution is.  The ``svg`` and ``tikz`` backends need only the standard
 library; ``pdf`` (with ``pdf_content``, ``pdf_fonts`` and ``pdf_file``) embeds
-font subsets made with fontTools.  Import each one where it is used, so that
+font subsets cut from the bundled fonts.  Import each one where it is used, so that
 asking for a shape never pays for a backend.
 """

@@ -220,7 +220,7 @@ def _frame_estimate(item: GalleryItem) -> int:
 
 
 def _import_renderers() -> None:
-    """Import what rendering uses (numpy, Pillow, fontTools, the backends and encoders), load the fonts.
+    """Import what rendering uses (numpy, Pillow, the backends and encoders), read the fonts.
 
     Called before the workers are forked, so that they share this work
     instead of each doing it again.
@@ -240,7 +240,7 @@ def _import_renderers() -> None:
         importlib.import_module(module)
     from convarith.figure.fonts.subset import prepare
 
-    prepare()  # fontTools and the joined faces, for the PDF frames' font subsets
+    prepare()  # the joined faces, for the PDF frames' font subsets
 
 
 def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:

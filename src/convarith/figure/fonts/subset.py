@@ -2,11 +2,11 @@
 
 A PDF page that prints a label of a dozen characters needs only their
 glyphs, not the whole font.  :func:`font_subset` cuts the bundled fonts down
-with fontTools' subsetter, keeping only the tables a PDF reader uses to draw
-an embedded TrueType font (``glyf``, ``loca``, ``head``, ``hhea``, ``hmtx``,
-``maxp``): no character map, names or layout tables, since the PDF says
-which glyph each code draws (its ``CIDToGIDMap``) and what text it stands
-for (its ``ToUnicode`` map).
+to them, keeping only the tables a PDF reader uses to draw an embedded
+TrueType font (``glyf``, ``loca``, ``head``, ``hhea``, ``hmtx``, ``maxp``):
+no character map, names or layout tables, since the PDF says which glyph
+each code draws (its ``CIDToGIDMap``) and what text it stands for (its
+``ToUnicode`` map).
 
 Both faces travel in one program: the regular glyphs, then the bold ones
 (:func:`joined_faces` puts them side by side; the result ships as
@@ -14,11 +14,15 @@ Both faces travel in one program: the regular glyphs, then the bold ones
 font program and one set of font dictionaries, not two: about 600 bytes
 less on a 5 KB frame.
 
-Subsetting costs a few ms (fontTools' subsetter on the whole font takes
-9-24 ms; most of that is the layout tables, which the joined program no
-longer has), and the frames of one animation print the same labels, so
-subsets are kept per process by character set (:func:`font_subset` is
-cached).
+The subsets are cut from :data:`JOINED` by copying the kept glyphs' raw
+data (:meth:`convarith.figure.fonts.truetype.TrueType.subset`), not with
+fontTools' subsetter: that cost 6-15 ms a subset and 0.15-0.2 s of import
+in every process that wrote a PDF, where copying costs 0.1-0.3 ms
+(:mod:`convarith.figure.fonts.truetype` says more).  The glyph order, and
+so the glyph ids, are the ones fontTools' subsetter gives, and the
+outlines are the same (the tests check both against it).  The frames of
+one animation print the same labels, so subsets are kept per process by
+character set (:func:`font_subset` is cached).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from functools import lru_cache
 
 from convarith.core.errors import ConvArithError
 from convarith.figure.fonts import font_path, metrics
+from convarith.figure.fonts.truetype import TrueType
 
 __all__ = [
     "JOINED",
@@ -105,14 +110,12 @@ def font_subset(chars: Iterable[Char]) -> FontSubset:
 
 
 def prepare() -> None:
-    """Do now what the first subset of a process would: import fontTools, join the faces.
+    """Do now what the first subset of a process would: read the joined faces.
 
     A program that forks workers calls it first, so that they share the work.
 
     >>> prepare()
     """
-    from fontTools import subset  # noqa: F401
-
     _base()
 
 
@@ -129,27 +132,14 @@ def subset_cache_info() -> tuple[int, int]:
 
 @lru_cache(maxsize=_CACHE)
 def _subset(chars: frozenset[Char]) -> FontSubset:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    data, names, offset = _base()
+    font, offset = _base()
     ordered = sorted(chars)
     base_ids = [metrics(bold).glyph_ids[code] + (offset if bold else 0) for bold, code in ordered]
-    options = subset.Options()
-    options.notdef_outline = False  # .notdef is never drawn: missing characters become "?"
-    options.glyph_names = False
-    options.name_IDs = []
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=base_ids)
-    subsetter.subset(font)
-    new_ids = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-    buffer = io.BytesIO()
-    font.save(buffer)
-    glyph_ids = {char: new_ids[names[gid]] for char, gid in zip(ordered, base_ids)}
+    data, new_ids = font.subset(base_ids)
+    glyph_ids = {char: new_ids[gid] for char, gid in zip(ordered, base_ids)}
     key = ",".join(f"{int(bold)}:{code}" for bold, code in ordered).encode()
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(key).digest()[:6])
-    return FontSubset(chars, buffer.getvalue(), glyph_ids, tag)
+    return FontSubset(chars, data, glyph_ids, tag)
 
 
 #: Both faces joined, as :func:`joined_faces` makes them: shipped beside the
@@ -159,17 +149,9 @@ JOINED = font_path(False).with_name("ConvarithSans-Joined.ttf")
 
 
 @lru_cache(maxsize=1)
-def _base() -> tuple[bytes, list[str], int]:
-    """The shipped :data:`JOINED` program, its glyph names by id, and where the bold glyphs start.
-
-    Without ``cmap`` and ``post`` the names are made up from the glyph ids
-    when the program is read; the subsetter keeps them, which is how a
-    subset's glyph ids are found.
-    """
-    from fontTools.ttLib import TTFont
-
-    data = JOINED.read_bytes()
-    return data, TTFont(io.BytesIO(data)).getGlyphOrder(), metrics(False).num_glyphs
+def _base() -> tuple[TrueType, int]:
+    """The shipped :data:`JOINED` program, read, and the glyph id where the bold glyphs start."""
+    return TrueType.read(JOINED.read_bytes()), metrics(False).num_glyphs
 
 
 def joined_faces() -> bytes:
