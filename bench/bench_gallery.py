@@ -149,8 +149,8 @@ def one_animation(item: Any, folder: Path, stages: Stages) -> None:
     from convarith.api.animation import animate
     from convarith.backends.pdf import pdf_frame
     from convarith.backends.raster import render_frames
-    from convarith.encoders.frame_files import PNG_LEVEL
     from convarith.encoders.gif import GifStream
+    from convarith.encoders.png import PNG_LEVEL, PngFrames
 
     animation = stages.time(
         "scene",
@@ -169,10 +169,16 @@ def one_animation(item: Any, folder: Path, stages: Stages) -> None:
     files: dict[str, bytes] = {}
 
     def png() -> None:
+        # As the gallery writes them (frame_files): one writer for the
+        # animation's frames, which reach it from the rasterizer with their notes.
+        writer = PngFrames()
         for n, frame in enumerate(frames):
-            buffer = io.BytesIO()
-            frame.save(buffer, format="PNG", compress_level=PNG_LEVEL)
-            files[f"{item.name}_{n:02d}.png"] = buffer.getvalue()
+            data = writer.encode(frame)
+            if data is None:  # not a frame the writer takes: Pillow's, as frame_files does
+                buffer = io.BytesIO()
+                frame.save(buffer, format="PNG", compress_level=PNG_LEVEL)
+                data = buffer.getvalue()
+            files[f"{item.name}_{n:02d}.png"] = data
 
     def gif() -> None:
         buffer = io.BytesIO()

@@ -12,6 +12,10 @@ they go into a temporary folder and replace the previous render's
 or is interrupted before then leaves the previous frames as they were; a
 new render leaves none of an older one's frames behind, and touches no
 other file of the folder.
+
+PNG frames are written by :class:`~convarith.encoders.png.PngFrames`: the
+rasterizer's palette frames are compressed only where they differ from
+their static image, any other frame by Pillow at :data:`PNG_LEVEL`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from PIL import Image
 
 from convarith.core.errors import ConvArithError
+from convarith.encoders.png import PNG_LEVEL, PngFrames
 from convarith.files.atomic import FrameSet
 from convarith.files.names import frame_file_names
 from convarith.files.places import PathLike, check_file_place, is_folder
@@ -30,33 +35,6 @@ __all__ = ["FRAME_FORMATS", "PNG_LEVEL", "tee_frame_files", "write_frame_files"]
 
 #: File suffix -> Pillow format for single frames.
 FRAME_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
-#: zlib level of PNG frames, with zlib's default strategy.  Measured on the
-#: gallery's 358 palette frames (``bench/bench_gallery.py``) against the bar
-#: of a tenth of the original's 67 MB (6.7 MB), aiming at 6.4 MB or less.
-#: Levels alone, on a quiet machine: 1: 0.79 ms a frame, 6.78 MB; 2: 0.82 ms,
-#: 6.42 MB; 3: 0.89 ms, 5.96 MB; 4: 1.12 ms, 5.54 MB; 6 (Pillow's default):
-#: 1.69 ms, 4.93 MB.  With zlib's strategies (``compress_type``), the best
-#: of 15 interleaved rounds on a busy machine (so all times are higher):
-#:
-#: =====  ===============  ===============  ===============  ===============
-#: level  default (0)      filtered (1)     RLE (3)          fixed codes (4)
-#: =====  ===============  ===============  ===============  ===============
-#: 1      1.15 ms, 6.78 MB 1.29 ms, 6.78 MB 1.23 ms, 8.14 MB 1.36 ms, 7.62 MB
-#: 2      1.22 ms, 6.42 MB 1.24 ms, 6.42 MB 1.24 ms, 8.14 MB 1.22 ms, 7.20 MB
-#: 3      1.52 ms, 5.96 MB 1.42 ms, 5.96 MB 1.21 ms, 8.14 MB 1.39 ms, 6.64 MB
-#: 4      2.33 ms, 5.54 MB 2.49 ms, 5.64 MB 1.19 ms, 8.14 MB 2.40 ms, 6.30 MB
-#: 6      3.44 ms, 4.93 MB 3.30 ms, 5.03 MB 1.24 ms, 8.14 MB 3.20 ms, 5.49 MB
-#: =====  ===============  ===============  ===============  ===============
-#:
-#: Huffman only (2): 3.09 ms, 18.35 MB; ``optimize`` (level 9): 24 ms,
-#: 4.70 MB.  Pillow writes palette frames unfiltered (filter 0 on every
-#: row), so "filtered" gives the same bytes as the default at levels 1 to 3
-#: (the difference in time there is noise) and more bytes above; RLE and
-#: fixed codes, which miss the repeats between rows or the fitted codes,
-#: are no faster than levels 1 and 2 and much larger.  Level 3 is the
-#: fastest at 6.4 MB or less (level 2 is 7 to 20 % faster but 6.42 MB);
-#: below it, bytes grow faster than time falls.
-PNG_LEVEL = 3
 
 
 def tee_frame_files(
@@ -140,14 +118,18 @@ def _tee(
     ext: str,
 ) -> Generator[Image.Image, None, None]:
     frame_set = FrameSet(folder, stem, ext)
+    png = PngFrames() if image_format == "PNG" else None
     try:
         frame_set.open()
         written = 0
         for frame in frames:
             if written >= len(names):
                 raise ConvArithError(f"frames: more frames than count={len(names)}")
-            options = {"compress_level": PNG_LEVEL} if image_format == "PNG" else {}
-            frame.save(frame_set.path / names[written], format=image_format, **options)
+            path = frame_set.path / names[written]
+            if png is not None:
+                png.write(frame, path)
+            else:
+                frame.save(path, format=image_format)
             written += 1
             if written == len(names):
                 # The set is whole: swap it in before the last frame goes on, so
