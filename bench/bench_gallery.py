@@ -146,7 +146,6 @@ def one_pass(folder: Path) -> Stages:
 
 def one_animation(item: Any, folder: Path, stages: Stages) -> None:
     """One animation's scene, drawing, frames, PNG, GIF and PDF bytes, and files."""
-    from convarith.api.animation import animate
     from convarith.backends.pdf import pdf_frame
     from convarith.backends.raster import render_frames
     from convarith.encoders.gif import GifStream
@@ -154,15 +153,7 @@ def one_animation(item: Any, folder: Path, stages: Stages) -> None:
 
     animation = stages.time(
         "scene",
-        lambda: animate(
-            item.op,
-            item.input_shape,
-            view=item.view,
-            numerical=item.numerical,
-            name=item.name,
-            **item.values,
-            **item.params,
-        ),
+        lambda: item.animation(),
     )
     figure = stages.time("drawing", lambda: animation.figure)
     frames = stages.time("rasterizing", lambda: list(render_frames(figure, mode="P")))

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import convarith
-from convarith.api.animation import animate
 from convarith.backends.raster import render_frames
 from convarith.encoders import png as png_module
 from convarith.encoders import write_frame_files
@@ -113,15 +112,7 @@ def encode_all(frames: list[Image.Image], writer: PngFrames | None = None) -> No
 
 
 def gallery_frames(item: GalleryItem) -> list[Image.Image]:
-    figure = animate(
-        item.op,
-        item.input_shape,
-        view=item.view,
-        numerical=item.numerical,
-        name=item.name,
-        **item.values,
-        **item.params,
-    ).figure
+    figure = item.animation().figure
     return list(render_frames(figure, mode="P"))
 
 

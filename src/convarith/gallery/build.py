@@ -70,20 +70,11 @@ def _outputs(item: GalleryItem, root: Path, formats: Sequence[str]) -> list[tupl
 
 def _render(task: _Task) -> list[str]:
     """Render one animation into every requested format (runs in a worker process)."""
-    from convarith.api.animation import animate
     from convarith.formats.save import write_outputs
 
     item, out, formats, scale = task
     root = Path(out)
-    animation = animate(
-        item.op,
-        item.input_shape,
-        view=item.view,
-        numerical=item.numerical,
-        name=item.name,
-        **item.values,
-        **item.params,
-    )
+    animation = item.animation()
     written = write_outputs(
         animation.figure, _outputs(item, root, formats), scale=scale, name=item.name
     )

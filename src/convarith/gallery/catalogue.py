@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from convarith.api.animation import Animation
 
 __all__ = ["ALL", "EXTRAS", "ORIGINAL", "GalleryItem"]
 
@@ -46,6 +49,24 @@ class GalleryItem:
                 self.values,
             ],
             sort_keys=True,
+        )
+
+    def animation(self) -> Animation:
+        """The animation, as :func:`convarith.animate` makes it from this item.
+
+        >>> ORIGINAL[0].animation().figure.frame_count
+        4
+        """
+        from convarith.api.animation import animate
+
+        return animate(
+            self.op,
+            self.input_shape,
+            view=self.view,
+            numerical=self.numerical,
+            name=self.name,
+            **self.values,
+            **self.params,
         )
 
 

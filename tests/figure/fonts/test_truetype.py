@@ -203,21 +203,12 @@ def composite_chars() -> tuple[Char, ...]:
 @cache
 def gallery_chars() -> dict[str, frozenset[Char]]:
     """Every character each animation of the gallery prints, over all its frames."""
-    from convarith.api.animation import animate
     from convarith.figure.primitives import Text
     from convarith.gallery.catalogue import ORIGINAL
 
     found = {}
     for item in ORIGINAL:
-        figure = animate(
-            item.op,
-            item.input_shape,
-            view=item.view,
-            numerical=item.numerical,
-            name=item.name,
-            **item.values,
-            **item.params,
-        ).figure
+        figure = item.animation().figure
         found[item.name] = frozenset(
             (p.bold, ord(c))
             for index in range(figure.frame_count)
@@ -528,22 +519,13 @@ def render(pdf: bytes, scale: float) -> Any:
 
 
 def frames() -> list[tuple[Any, int]]:
-    from convarith.api.animation import animate
     from convarith.figure.primitives import Figure, StaticLayer, Text
     from convarith.gallery.catalogue import ORIGINAL
 
     chosen = []
     for item in ORIGINAL:
         if item.name in ANIMATIONS:
-            figure = animate(
-                item.op,
-                item.input_shape,
-                view=item.view,
-                numerical=item.numerical,
-                name=item.name,
-                **item.values,
-                **item.params,
-            ).figure
+            figure = item.animation().figure
             chosen += [(figure, 0), (figure, figure.frame_count // 2)]
     dark = (20, 20, 20)
     accents = Figure(
