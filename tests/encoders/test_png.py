@@ -326,15 +326,21 @@ def test_frames_of_other_static_images_share_nothing() -> None:
     encode_all(frames, writer)
 
 
-def test_the_static_images_used_last_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    compressed: list[int] = []
+@pytest.fixture
+def compressed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the pieces the writer compresses, in order (it is patched to record them)."""
+    sizes: list[int] = []
     deflate = png_module._deflate
 
     def counting(data: object, level: int, last: bool) -> bytes:
-        compressed.append(memoryview(data).nbytes)  # type: ignore[arg-type]
+        sizes.append(memoryview(data).nbytes)  # type: ignore[arg-type]
         return deflate(data, level, last)
 
     monkeypatch.setattr(png_module, "_deflate", counting)
+    return sizes
+
+
+def test_the_static_images_used_last_are_kept(compressed: list[int]) -> None:
     statics = {name: palette_frame((20, 64), 100, seed=n) for n, name in enumerate("abc")}
     tokens = {name: object() for name in "abc"}
     writer = PngFrames(block_rows=16, keep=2)
@@ -406,17 +412,7 @@ def test_what_is_left_to_pillow() -> None:
     check(again, writer.encode(again))
 
 
-def test_only_the_blocks_the_box_touches_are_compressed_again(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    compressed: list[int] = []
-    deflate = png_module._deflate
-
-    def counting(data: object, level: int, last: bool) -> bytes:
-        compressed.append(memoryview(data).nbytes)  # type: ignore[arg-type]
-        return deflate(data, level, last)
-
-    monkeypatch.setattr(png_module, "_deflate", counting)
+def test_only_the_blocks_the_box_touches_are_compressed_again(compressed: list[int]) -> None:
     width, rows = 50, 8
     static = palette_frame((width, 10 * rows), 200)
     token = object()
