@@ -2,13 +2,14 @@
 
 Every subset here is cut twice, by :meth:`TrueType.subset` and by fontTools'
 subsetter with the options :func:`convarith.figure.fonts.subset.font_subset`
-used to give it, and the two programs are read back with fontTools and
-compared glyph by glyph.  The programs' structure (directory, checksums,
-padding) is checked with fontTools' own arithmetic, not the module's.  The
+used to give it; the two programs must be the same bytes, and are also read
+back with fontTools and compared glyph by glyph.  The programs' structure
+(directory, checksums, padding) is checked with fontTools' own arithmetic,
+not the module's.  The
 shipped joined program has no scaled components, so a program built here
 has them all (one scale, two scales, a 2x2 matrix, word offsets, nested
 composites, instructions, odd glyph lengths, long ``loca`` offsets).  Last,
-PDF frames drawn with either subset are rendered and compared pixel by pixel.
+PDF frames drawn with either subset are compared, and rendered against a wrong one.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def base_ids(chars: Iterable[Char]) -> dict[Char, int]:
     return {(b, c): metrics(b).glyph_ids[c] + (offset if b else 0) for b, c in chars}
 
 
+@cache
 def fonttools_font_subset(chars: frozenset[Char]) -> FontSubset:
     """What font_subset returned when it used fontTools' subsetter."""
     ids = base_ids(chars)
@@ -182,6 +184,7 @@ def check_chars(chars: Iterable[Char]) -> None:
     data, new_ids = TrueType.read(joined()).subset(ids.values())
     assert data == mine.data
     assert fonttools_subset(joined(), ids.values())[1] == new_ids  # components too
+    assert mine.data == theirs.data
     check_same_drawing(mine.data, theirs.data)
 
 
@@ -219,6 +222,23 @@ def gallery_chars() -> dict[str, frozenset[Char]]:
     return found
 
 
+def random_sets(seed: int) -> list[list[Char]]:
+    rng = random.Random(seed)
+    chars = all_chars()
+    return [rng.sample(chars, rng.randint(1, 60)) for _ in range(20)]
+
+
+def composite_sets() -> list[list[Char]]:
+    """All composites, all characters, composites with others, and composites alone."""
+    rng = random.Random(7)
+    composites, chars = list(composite_chars()), all_chars()
+    sets = [composites, chars]
+    for size in (1, 1, 2, 3, 5, 8, 13, 21, 34):
+        sets.append(rng.sample(composites, size) + rng.sample(chars, size))
+    # A composite alone, its components not asked for: they come along.
+    return sets + [[char] for char in composites[::9]]
+
+
 def test_the_fonts_have_composites_of_every_kind_the_subsetter_must_follow() -> None:
     composites = {chr(c) for _, c in composite_chars()}
     assert {"à", "É", "½", "₁", "μ"} <= composites and "×" not in composites
@@ -239,22 +259,29 @@ def test_the_gallerys_character_sets_subset_as_fonttools_did() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_random_character_sets_subset_as_fonttools_did(seed: int) -> None:
-    rng = random.Random(seed)
-    chars = all_chars()
-    for _ in range(20):
-        check_chars(rng.sample(chars, rng.randint(1, 60)))
+    for chars in random_sets(seed):
+        check_chars(chars)
 
 
 def test_sets_with_composite_glyphs_subset_as_fonttools_did() -> None:
-    rng = random.Random(7)
-    composites, chars = list(composite_chars()), all_chars()
-    check_chars(composites)
-    check_chars(all_chars())
-    for size in (1, 1, 2, 3, 5, 8, 13, 21, 34):
-        check_chars(rng.sample(composites, size) + rng.sample(chars, size))
-    # A composite alone, its components not asked for: they come along.
-    for char in composites[::9]:
-        check_chars([char])
+    for chars in composite_sets():
+        check_chars(chars)
+
+
+def test_every_subset_is_the_subsetters_byte_for_byte() -> None:
+    """head's box, hhea's extremes and maxp's maxima too: those of the kept glyphs."""
+    gallery = list(gallery_chars().values())
+    randoms = [chars for seed in range(6) for chars in random_sets(seed)]
+    sets = [*gallery, frozenset().union(*gallery), *randoms, *composite_sets()]
+    assert len(sets) == 19 + 1 + 120 + 2 + 9 + 16
+    for chars in sets:
+        mine, theirs = font_subset(chars), fonttools_font_subset(frozenset(chars))
+        assert mine.data == theirs.data, sorted(chars)
+    # The whole program's values are not the subsets' (or the check would prove little).
+    whole = read_tables(joined())
+    small = read_tables(font_subset([(False, ord("a"))]).data)
+    for tag in ("head", "hhea", "maxp"):
+        assert small[tag] != whole[tag], tag
 
 
 def test_a_subset_holds_notdef_then_the_glyphs_in_their_old_order() -> None:
@@ -437,6 +464,7 @@ def test_every_kind_of_composite_subsets_as_fonttools_does(names: list[str]) -> 
     mine, new_ids = TrueType.read(data).subset(gids)
     theirs, their_ids = fonttools_subset(data, gids)
     assert new_ids == their_ids
+    assert mine == theirs
     check_same_drawing(mine, theirs)
     assert TTFont(io.BytesIO(mine))["head"].indexToLocFormat == 0  # small: short offsets
 
@@ -450,11 +478,13 @@ def test_a_subset_past_128_kb_of_glyphs_takes_long_offsets() -> None:
     mine, new_ids = TrueType.read(data).subset(everything)
     theirs, their_ids = fonttools_subset(data, everything)
     assert new_ids == their_ids
+    assert mine == theirs
     assert len(read_tables(mine)["glyf"]) >= 0x20000
     assert TTFont(io.BytesIO(mine))["head"].indexToLocFormat == 1
     check_same_drawing(mine, theirs)
     small, _ = TrueType.read(data).subset([61])
     assert TTFont(io.BytesIO(small))["head"].indexToLocFormat == 0
+    assert small == fonttools_subset(data, [61])[0]
     check_same_drawing(small, fonttools_subset(data, [61])[0])
 
 
@@ -574,10 +604,6 @@ def test_pdf_frames_draw_the_same_with_either_subset(monkeypatch: pytest.MonkeyP
         new_pdf = pdf_with(monkeypatch, figure, index, font_subset)
         old_pdf = pdf_with(monkeypatch, figure, index, old)
         broken_pdf = pdf_with(monkeypatch, figure, index, broken)
-        assert new_pdf != old_pdf  # two different font programs
-        for scale in (1.0, 2.5, 4.0):
-            drawn = render(new_pdf, scale)
-            assert (drawn == render(old_pdf, scale)).all(), (index, scale)
-            if scale == 2.5:
-                # The comparison sees a wrong glyph.
-                assert not (drawn == render(broken_pdf, scale)).all()
+        assert new_pdf == old_pdf, index  # the same font program, byte for byte
+        # The frames print glyphs of the subset: a wrong glyph id draws other pixels.
+        assert not (render(new_pdf, 2.5) == render(broken_pdf, 2.5)).all(), index

@@ -18,11 +18,11 @@ The subsets are cut from :data:`JOINED` by copying the kept glyphs' raw
 data (:meth:`convarith.figure.fonts.truetype.TrueType.subset`), not with
 fontTools' subsetter: that cost 6-15 ms a subset and 0.15-0.2 s of import
 in every process that wrote a PDF, where copying costs 0.1-0.3 ms
-(:mod:`convarith.figure.fonts.truetype` says more).  The glyph order, and
-so the glyph ids, are the ones fontTools' subsetter gives, and the
-outlines are the same (the tests check both against it).  The frames of
-one animation print the same labels, so subsets are kept per process by
-character set (:func:`font_subset` is cached).
+(:mod:`convarith.figure.fonts.truetype` says more).  The subsets are byte
+for byte the programs fontTools' subsetter writes (the tests check it),
+so the PDF files are too.  The frames of one animation print the same
+labels, so subsets are kept per process by character set
+(:func:`font_subset` is cached).
 """
 
 from __future__ import annotations

@@ -19,12 +19,18 @@ backend embeds (:data:`convarith.figure.fonts.subset.JOINED`) takes
 0.1-0.3 ms a subset, and this module imports only the standard library
 (about 2 ms).  A PDF-only gallery build went from 2.0 s to 1.55 s.
 
-What differs from the subsetter's output: ``head`` keeps the whole
-program's bounding box, ``hhea`` its extremes and ``maxp`` its maxima,
-which still bound the subset's (the subsetter computes them again).  The
-``glyf``, ``loca`` and ``hmtx`` tables come out byte for byte the same.  The
-tests check, glyph by glyph, that the subsets draw what the subsetter's
-draw, and that PDF pages render to the same pixels with either.
+What differs from the subsetter's output: nothing, byte for byte.  The
+``glyf``, ``loca`` and ``hmtx`` tables are the copied data; ``head``'s
+bounding box (and its flag saying every left side bearing is the glyph's
+xMin), ``hhea``'s advanceWidthMax, minimum side bearings and xMaxExtent,
+and ``maxp``'s maxima of points, contours and components are computed
+from the kept glyphs' headers (numberOfContours, bounding box, last contour
+end) the way fontTools computes them when it saves a program: glyphs
+without outline count only for their advance, composites are followed
+through their components for their points, contours and depth.
+``head.modified`` is the program's (the subsetter keeps it too).  The tests
+check the bytes against the subsetter's, and the glyphs against its glyph
+by glyph.
 """
 
 from __future__ import annotations
@@ -52,9 +58,19 @@ _WE_HAVE_A_TWO_BY_TWO = 0x0080
 
 # Where the fields a subset changes sit in their tables.
 _HEAD_ADJUSTMENT = 8  # head.checkSumAdjustment, uint32
+_HEAD_FLAGS = 16  # head.flags, uint16
+_HEAD_BOX = 36  # head.xMin, yMin, xMax, yMax, int16
 _HEAD_LOCA_FORMAT = 50  # head.indexToLocFormat, int16
+_HHEA_EXTREMES = 10  # hhea.advanceWidthMax (uint16), min left and right side bearings, xMaxExtent
 _HHEA_METRICS = 34  # hhea.numberOfHMetrics, uint16
 _MAXP_GLYPHS = 4  # maxp.numGlyphs, uint16
+_MAXP_OUTLINES = 6  # maxp.maxPoints, maxContours, maxCompositePoints, maxCompositeContours
+_MAXP_COMPONENTS = 28  # maxp.maxComponentElements, maxComponentDepth
+_MAXP_1_0 = 32  # the length of a version 1.0 maxp table (0.5 has only numGlyphs)
+_HEADER = struct.Struct(">5h")  # a glyph's numberOfContours, xMin, yMin, xMax, yMax
+_END = struct.Struct(">H")  # an endPtsOfContours entry
+#: head.flags bit 1: every glyph's left side bearing is its xMin.
+_LSB_IS_XMIN = 0x0002
 
 
 def checksum(data: bytes) -> int:
@@ -233,9 +249,10 @@ class TrueType:
         outline: it is never drawn), then the kept glyphs in the order of
         their old ids, as fontTools' subsetter orders them.  The second value
         maps each kept old id to its new one.  The program has the tables
-        ``glyf``, ``loca``, ``head``, ``hhea``, ``hmtx`` and ``maxp``;
-        ``head``, ``hhea`` and ``maxp`` keep the whole program's bounding
-        box and maxima, which still bound the subset's.
+        ``glyf``, ``loca``, ``head``, ``hhea``, ``hmtx`` and ``maxp``, with
+        the bounding box, extremes and maxima of the kept glyphs, computed as
+        fontTools computes them when it saves a program: the subset is byte
+        for byte the one fontTools' subsetter writes.
 
         Examples
         --------
@@ -276,6 +293,8 @@ class TrueType:
                 todo.append(component)
         order = sorted(found)
         new_ids = {gid: new for new, gid in enumerate(order)}
+        kept = [self.metrics[gid] for gid in order]
+        head, hhea, maxp = _recalc(self.tables, found, order, kept)
         glyphs: list[bytes] = []
         for gid in order:
             data, positions = found[gid]
@@ -285,40 +304,140 @@ class TrueType:
                     (old,) = struct.unpack_from(">H", data, at)
                     struct.pack_into(">H", changed, at, new_ids[old])
                 data = bytes(changed)
-            glyphs.append(data + b"\0" * (len(data) % 2))
-        return self._write(glyphs, [self.metrics[gid] for gid in order]), new_ids
+            glyphs.append(data)
+        return _write(glyphs, kept, head, hhea, maxp), new_ids
 
-    def _write(self, glyphs: list[bytes], metrics: list[tuple[int, int]]) -> bytes:
-        """The program of ``glyphs`` (each of even length) and their ``metrics``."""
-        offsets = [0]
-        for data in glyphs:
-            offsets.append(offsets[-1] + len(data))
-        short = offsets[-1] < 0x20000
-        loca = struct.pack(
-            f">{len(offsets)}{'H' if short else 'I'}", *(o // 2 if short else o for o in offsets)
-        )
-        # As fontTools writes it: the advance of the last glyphs, when they share
-        # it, is stored once, and the rest of them keep only their side bearing.
-        long_count = len(metrics)
-        while long_count > 1 and metrics[long_count - 2][0] == metrics[-1][0]:
-            long_count -= 1
-        hmtx = b"".join(struct.pack(">Hh", *m) for m in metrics[:long_count])
-        hmtx += b"".join(struct.pack(">h", m[1]) for m in metrics[long_count:])
-        head = bytearray(self.tables["head"])
-        struct.pack_into(">h", head, _HEAD_LOCA_FORMAT, 0 if short else 1)
-        hhea = bytearray(self.tables["hhea"])
-        struct.pack_into(">H", hhea, _HHEA_METRICS, long_count)
-        maxp = bytearray(self.tables["maxp"])
-        struct.pack_into(">H", maxp, _MAXP_GLYPHS, len(glyphs))
-        tables = {
-            "head": bytes(head),
-            "hhea": bytes(hhea),
-            "maxp": bytes(maxp),
-            "hmtx": hmtx,
-            "loca": loca,
-            "glyf": b"".join(glyphs) or b"\0",
-        }
-        return write_tables(tables)
+
+def _recalc(
+    tables: Mapping[str, bytes],
+    found: Mapping[int, tuple[bytes, list[int]]],
+    order: list[int],
+    metrics: list[tuple[int, int]],
+) -> tuple[bytearray, bytearray, bytearray]:
+    """``head``, ``hhea`` and ``maxp`` with the box, extremes and maxima of the glyphs ``order``.
+
+    ``found`` holds each glyph's raw data and its component positions;
+    ``metrics`` the glyphs' advances and left side bearings, in ``order``.
+    The values are the ones fontTools computes on save (``maxp.recalc``,
+    ``hhea.recalc``): glyphs without outline count for nothing but their
+    advance; a composite's points and contours are those of all the simple
+    glyphs it is made of, followed through nested composites, and its depth
+    is one more than its deepest composite component's.
+    """
+    flattened: dict[int, tuple[int, int, int]] = {}
+
+    def flatten(gid: int) -> tuple[int, int, int]:
+        """A composite's points, contours and component depth, as fontTools counts them."""
+        done = flattened.get(gid)
+        if done is not None:
+            return done
+        data, positions = found[gid]
+        total_points = total_contours = 0
+        deepest = 1
+        for at in positions:
+            (part,) = struct.unpack_from(">H", data, at)
+            part_data = found[part][0]
+            (count,) = struct.unpack_from(">h", part_data) if len(part_data) >= 10 else (0,)
+            if count > 0:
+                (last,) = struct.unpack_from(">H", part_data, 8 + 2 * count)
+                total_points += last + 1
+                total_contours += count
+            elif count < 0:
+                p, c, d = flatten(part)
+                total_points += p
+                total_contours += c
+                deepest = max(deepest, d + 1)
+        flattened[gid] = total_points, total_contours, deepest
+        return flattened[gid]
+
+    # Each glyph with an outline: its header (numberOfContours and box) and metrics.
+    rows = []
+    for gid, (advance, lsb) in zip(order, metrics, strict=True):
+        data = found[gid][0]
+        if len(data) >= 10 and data[:2] != b"\0\0":
+            rows.append((*_HEADER.unpack_from(data), advance, lsb, gid))
+    points = contours = composite_points = composite_contours = elements = depth = 0
+    if not rows:  # no glyph has an outline
+        lsb_min = rsb_min = extent_max = 0
+        box = (0, 0, 0, 0)
+        lsb_is_x_min = True
+    else:
+        counts, x0, y0, x1, y1, advances, lsbs, gids = zip(*rows, strict=True)
+        box = min(x0), min(y0), max(x1), max(y1)
+        lsb_is_x_min = lsbs == x0
+        lsb_min = min(lsbs)
+        rsb_min = min(map(lambda a, s, r, x: a - s - (r - x), advances, lsbs, x1, x0))
+        extent_max = max(map(lambda s, r, x: s + r - x, lsbs, x1, x0))
+        simple = [(c, g) for c, g in zip(counts, gids, strict=True) if c > 0]
+        if simple:
+            contours = max(c for c, _ in simple)
+            points = 1 + max(_END.unpack_from(found[g][0], 8 + 2 * c)[0] for c, g in simple)
+        composites = [g for c, g in zip(counts, gids, strict=True) if c < 0 and found[g][1]]
+        for gid in composites:
+            p, c, d = flatten(gid)
+            composite_points = max(composite_points, p)
+            composite_contours = max(composite_contours, c)
+            elements = max(elements, len(found[gid][1]))
+            depth = max(depth, d)
+    head = bytearray(tables["head"])
+    (flags,) = struct.unpack_from(">H", head, _HEAD_FLAGS)
+    flags = flags | _LSB_IS_XMIN if lsb_is_x_min else flags & ~_LSB_IS_XMIN
+    struct.pack_into(">H", head, _HEAD_FLAGS, flags)
+    struct.pack_into(">4h", head, _HEAD_BOX, *box)
+    hhea = bytearray(tables["hhea"])
+    advance_max = max(advance for advance, _ in metrics)
+    struct.pack_into(">H3h", hhea, _HHEA_EXTREMES, advance_max, lsb_min, rsb_min, extent_max)
+    maxp = bytearray(tables["maxp"])
+    if len(maxp) >= _MAXP_1_0:
+        maxima = (points, contours, composite_points, composite_contours)
+        struct.pack_into(">4H", maxp, _MAXP_OUTLINES, *maxima)
+        struct.pack_into(">2H", maxp, _MAXP_COMPONENTS, elements, depth)
+    return head, hhea, maxp
+
+
+def _write(
+    glyphs: list[bytes],
+    metrics: list[tuple[int, int]],
+    head: bytearray,
+    hhea: bytearray,
+    maxp: bytearray,
+) -> bytes:
+    """The program of ``glyphs``, their ``metrics`` and these tables.
+
+    As fontTools writes it: glyphs of odd length get a zero byte when all the
+    glyphs then still fit short ``loca`` offsets (even, below 128 KB);
+    otherwise none does, and the offsets are long.
+    """
+    odd = sum(len(data) % 2 for data in glyphs)
+    if odd and sum(map(len, glyphs)) + odd < 0x20000:
+        glyphs = [data + b"\0" * (len(data) % 2) for data in glyphs]
+        odd = 0
+    offsets = [0]
+    for data in glyphs:
+        offsets.append(offsets[-1] + len(data))
+    short = not odd and offsets[-1] < 0x20000
+    loca = struct.pack(
+        f">{len(offsets)}{'H' if short else 'I'}", *(o // 2 if short else o for o in offsets)
+    )
+    # As fontTools writes it: the advance of the last glyphs, when they share
+    # it, is stored once, and the rest of them keep only their side bearing.
+    long_count = len(metrics)
+    while long_count > 1 and metrics[long_count - 2][0] == metrics[-1][0]:
+        long_count -= 1
+    hmtx = b"".join(struct.pack(">Hh", *m) for m in metrics[:long_count])
+    hmtx += b"".join(struct.pack(">h", m[1]) for m in metrics[long_count:])
+    struct.pack_into(">h", head, _HEAD_LOCA_FORMAT, 0 if short else 1)
+    struct.pack_into(">H", hhea, _HHEA_METRICS, long_count)
+    struct.pack_into(">H", maxp, _MAXP_GLYPHS, len(glyphs))
+    tables = {
+        "head": bytes(head),
+        "hhea": bytes(hhea),
+        "maxp": bytes(maxp),
+        "hmtx": hmtx,
+        "loca": loca,
+        "glyf": b"".join(glyphs) or b"\0",
+    }
+    return write_tables(tables)
 
 
 def _component_positions(glyph: bytes) -> list[int]:
