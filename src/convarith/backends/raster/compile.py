@@ -20,7 +20,7 @@ from PIL import ImageFont
 
 from convarith.backends.raster.ops import Label, Op, Point, Shapes
 from convarith.backends.raster.strokes import (
-    _EPSILON,
+    EPSILON,
     Quad,
     dash_pieces,
     dashed_segment_outlines,
@@ -115,7 +115,7 @@ def _compile_segment(line: Polyline, unit: float) -> list[Op] | None:
     (a, b), (c, d) = line.points
     x0, y0, x1, y1 = float(a * unit), float(b * unit), float(c * unit), float(d * unit)
     length = math.hypot(x1 - x0, y1 - y0)
-    if not length > _EPSILON:
+    if not length > EPSILON:
         return []  # one point: nothing to stroke
     half = max(line.stroke_width * unit - 2 * INSET, 1e-3) / 2
     dash = line.dash
@@ -143,7 +143,7 @@ def _compile_quad(polygon: Polygon, unit: float) -> list[Op] | None:
     l1 = hypot(x2 - x1, y2 - y1)
     l2 = hypot(x3 - x2, y3 - y2)
     l3 = hypot(x0 - x3, y0 - y3)
-    if not (l0 > _EPSILON and l1 > _EPSILON and l2 > _EPSILON and l3 > _EPSILON):
+    if not (l0 > EPSILON and l1 > EPSILON and l2 > EPSILON and l3 > EPSILON):
         return None  # repeated corners: the general path merges them
     points = ((x0, y0), (x1, y1), (x2, y2), (x3, y3))
     lengths = (l0, l1, l2, l3)

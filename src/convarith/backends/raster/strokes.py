@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 
 __all__ = [
+    "EPSILON",
     "MITER_LIMIT",
     "Quad",
     "dash_pieces",
@@ -41,8 +42,8 @@ Quad = tuple[Point, Point, Point, Point]
 #: Longest miter, in stroke widths, before a join is bevelled (SVG's default).
 MITER_LIMIT = 4.0
 
-# Points closer than this are one point: a zero-length segment has no direction.
-_EPSILON = 1e-9
+#: Points closer than this are one point: a zero-length segment has no direction.
+EPSILON = 1e-9
 # stroke_outline mitres a join when 1 + cos(angle) exceeds this, bevels it otherwise.
 _MITRED = 2 / MITER_LIMIT**2
 
@@ -50,12 +51,12 @@ _MITRED = 2 / MITER_LIMIT**2
 def _distinct(points: Sequence[Point], closed: bool) -> list[Point]:
     kept: list[Point] = []
     for x, y in points:
-        if not kept or math.hypot(x - kept[-1][0], y - kept[-1][1]) > _EPSILON:
+        if not kept or math.hypot(x - kept[-1][0], y - kept[-1][1]) > EPSILON:
             kept.append((float(x), float(y)))
     if (
         closed
         and len(kept) > 2
-        and math.hypot(kept[0][0] - kept[-1][0], kept[0][1] - kept[-1][1]) <= _EPSILON
+        and math.hypot(kept[0][0] - kept[-1][0], kept[0][1] - kept[-1][1]) <= EPSILON
     ):
         kept.pop()
     return kept
@@ -104,7 +105,7 @@ def dash_pieces(
     lengths = [math.dist(path[i], path[i + 1]) for i in range(len(path) - 1)]
     total = sum(lengths)
     start = 0.0
-    while start < total - _EPSILON:
+    while start < total - EPSILON:
         end = min(start + on, total)
         piece: list[Point] = []
         while segment < len(lengths) - 1 and walked + lengths[segment] < start:
@@ -325,7 +326,7 @@ def segment_outline(
     # stroke_outline of the trimmed two-point path: one quadrilateral, butt ends.
     ux = bx - ax
     size = math.hypot(ux, by - ay)
-    if not size > _EPSILON:
+    if not size > EPSILON:
         return None
     ox = (ay - by) / size * half
     oy = ux / size * half
@@ -375,7 +376,7 @@ def dashed_segment_outlines(
     start = 0.0
     # dash_pieces on a one-segment path: every piece is [_along(start), _along(end)]
     # with 0 <= start < end <= length, so _along's clamps change nothing.
-    while start < length - _EPSILON:
+    while start < length - EPSILON:
         end = start + on
         if length < end:  # min(start + on, length), ties kept as min keeps them
             end = length
@@ -387,7 +388,7 @@ def dashed_segment_outlines(
         ey = y0 + dy * t
         # trim_path drops a piece whose ends are one point.
         size = hypot(ex - sx, ey - sy)
-        if size > _EPSILON:
+        if size > EPSILON:
             quad = segment_outline(sx, sy, ex, ey, size, half, trim)
             if quad is not None:
                 quads.append(quad)
@@ -421,12 +422,8 @@ def quad_outline(
     ((1.0, 1.0), (3.0, 1.0), (5.0, -1.0), (-1.0, -1.0))
     """
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
-    l0, l1, l2, l3 = lengths
     # Edge i's normal, as stroke_outline works it out.
-    a0, b0 = (y0 - y1) / l0, (x1 - x0) / l0
-    a1, b1 = (y1 - y2) / l1, (x2 - x1) / l1
-    a2, b2 = (y2 - y3) / l2, (x3 - x2) / l2
-    a3, b3 = (y3 - y0) / l3, (x0 - x3) / l3
+    (a0, b0), (a1, b1), (a2, b2), (a3, b3) = _normals(points, lengths, 1.0)
     # Corner i joins edge i - 1 to edge i.
     m0 = _miter(a3, b3, a0, b0)
     m1 = _miter(a0, b0, a1, b1)
@@ -440,6 +437,20 @@ def quad_outline(
     p2, q2 = _across(x2, y2, m2, half)
     p3, q3 = _across(x3, y3, m3, half)
     return [(p0, p1, q1, q0), (p1, p2, q2, q1), (p2, p3, q3, q2), (p3, p0, q0, q3)]
+
+
+def _normals(
+    points: Quad, lengths: tuple[float, float, float, float], side: float
+) -> tuple[Point, Point, Point, Point]:
+    # Each edge's unit normal (left of the path), times side (1 or -1: exact).
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    l0, l1, l2, l3 = lengths
+    return (
+        (side * (y0 - y1) / l0, side * (x1 - x0) / l0),
+        (side * (y1 - y2) / l1, side * (x2 - x1) / l1),
+        (side * (y2 - y3) / l2, side * (x3 - x2) / l2),
+        (side * (y3 - y0) / l3, side * (x0 - x3) / l3),
+    )
 
 
 def _miter(ax: float, ay: float, bx: float, by: float) -> Point | None:
@@ -483,12 +494,8 @@ def inset_quad(points: Quad, lengths: tuple[float, float, float, float], distanc
     if area == 0:
         return points
     side = 1.0 if area > 0 else -1.0
-    l0, l1, l2, l3 = lengths
     # Edge i's inward normal, as inset_polygon works it out.
-    a0, b0 = side * (y0 - y1) / l0, side * (x1 - x0) / l0
-    a1, b1 = side * (y1 - y2) / l1, side * (x2 - x1) / l1
-    a2, b2 = side * (y2 - y3) / l2, side * (x3 - x2) / l2
-    a3, b3 = side * (y3 - y0) / l3, side * (x0 - x3) / l3
+    (a0, b0), (a1, b1), (a2, b2), (a3, b3) = _normals(points, lengths, side)
     # Corner i moves along the miter of edges i - 1 and i.
     n0x, n0y = _inset_corner(x0, y0, a3, b3, a0, b0, distance)
     n1x, n1y = _inset_corner(x1, y1, a0, b0, a1, b1, distance)
