@@ -204,3 +204,55 @@ def test_making_folder_removes_what_it_made_when_the_write_fails(tmp_path: Path)
         (made / "keep").write_text("")
         raise RuntimeError
     assert (tmp_path / "new" / "keep").exists()
+
+
+class _Stopped(BaseException):
+    """What the test's SIGTERM handler raises."""
+
+
+@pytest.mark.parametrize("cleanup", ["atomic_output", "FrameSet", "making_folder"])
+def test_a_second_stop_during_the_clean_up_does_not_cut_it_short(
+    tmp_path: Path, monkeypatch, cleanup
+) -> None:
+    # A render stopped once is unwinding; a second stop (the build's SIGTERM
+    # to its workers) arrives just as the clean-up starts removing what it
+    # made.  The clean-up must finish before that stop is acted on.
+    import shutil
+    import signal
+
+    def stop(signum, frame):
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    signalled = []
+
+    def stopping_first(real):
+        def call(*args, **kwargs):
+            if not signalled:
+                signalled.append(True)
+                signal.raise_signal(signal.SIGTERM)
+            return real(*args, **kwargs)
+
+        return call
+
+    try:
+        with pytest.raises(_Stopped):
+            if cleanup == "atomic_output":
+                monkeypatch.setattr(Path, "unlink", stopping_first(Path.unlink))
+                with atomic_output(tmp_path / "a.gif") as temporary:
+                    temporary.write_bytes(b"half")
+                    raise KeyboardInterrupt
+            elif cleanup == "FrameSet":
+                monkeypatch.setattr(shutil, "rmtree", stopping_first(shutil.rmtree))
+                with FrameSet(tmp_path, "f", ".png") as frames:
+                    (frames.path / "f_00.png").write_bytes(b"half")
+                    raise KeyboardInterrupt
+            else:
+                monkeypatch.setattr(Path, "rmdir", stopping_first(Path.rmdir))
+                with making_folder(tmp_path / "a" / "b"):
+                    raise KeyboardInterrupt
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        monkeypatch.undo()
+    assert signalled == [True]
+    assert list(tmp_path.iterdir()) == []

@@ -139,7 +139,8 @@ def atomic_output(path: PathLike, parameter: str = "path") -> Iterator[Path]:
         os.replace(temporary, target)
     except BaseException:
         if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
+            # A stop that comes while this one unwinds must not cut the clean-up short.
+            with uninterrupted(), contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
         raise
 
@@ -266,7 +267,9 @@ class FrameSet:
         """Remove the temporary folder and whatever is in it; the previous frames stay."""
         self.done = True
         if self._path is not None:
-            shutil.rmtree(self._path, ignore_errors=True)
+            # Often run while a stop unwinds: a second one must not leave half the folder.
+            with uninterrupted():
+                shutil.rmtree(self._path, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -326,7 +329,8 @@ def making_folder(path: PathLike) -> Iterator[Path]:
             created.append(step)
         yield folder
     except BaseException:
-        for step in reversed(created):
-            with contextlib.suppress(OSError):
-                step.rmdir()
+        with uninterrupted():  # not cut short by a second stop
+            for step in reversed(created):
+                with contextlib.suppress(OSError):
+                    step.rmdir()
         raise
