@@ -302,3 +302,31 @@ def test_a_finished_build_lets_its_workers_exit_without_signals(
     report = build_gallery(tmp_path, ["gif"], items=ORIGINAL[:2], jobs=2)
     assert len(report.written) == 2
     assert terminated == []
+
+
+def _stop_handling() -> tuple[object, object]:
+    """In a worker: what SIGTERM does between tasks, and while a task runs."""
+    import signal
+
+    from convarith.gallery.build import _stoppable
+
+    idle = signal.getsignal(signal.SIGTERM)
+    with _stoppable():
+        busy = signal.getsignal(signal.SIGTERM)
+    return idle, busy
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX")
+def test_a_worker_handles_stops_only_while_it_renders() -> None:
+    # A handler that is pending while the worker goes into its wait for the
+    # next task never runs: between tasks the stop must end the worker itself.
+    import multiprocessing
+    import signal
+
+    from convarith.gallery.build import _start_worker, _stop_worker
+
+    with multiprocessing.get_context("fork").Pool(1, initializer=_start_worker) as pool:
+        idle, busy = pool.apply(_stop_handling)
+        assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+    assert idle == signal.SIG_DFL
+    assert busy is _stop_worker

@@ -236,7 +236,8 @@ def _import_renderers() -> None:
 
 def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:
     index, task = job
-    return index, _render(task)
+    with _stoppable():
+        return index, _render(task)
 
 
 #: The signals that stop a worker (SIGINT is left to the parent, which then stops the workers).
@@ -250,12 +251,33 @@ def _stop_worker(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # a worker exits on SystemExit without a traceback
 
 
+@contextlib.contextmanager
+def _stoppable() -> Generator[None, None, None]:
+    """While a worker renders: a stop unwinds it (see :func:`_stop_worker`); between tasks it just ends it.
+
+    A Python handler runs only once the interpreter gets control back.  A
+    worker waiting for its next task waits in a semaphore, and a stop that
+    came just before that wait began was never handled: the worker waited
+    for good, and the parent with it, waiting for the worker to exit (seen
+    in a test that stops a build on two workers).  Between tasks a worker has
+    nothing to discard, so there the signal keeps its default action and
+    ends the process at once.
+    """
+    for stop in _STOPS:
+        signal.signal(stop, _stop_worker)
+    try:
+        yield
+    finally:
+        for stop in _STOPS:
+            signal.signal(stop, signal.SIG_DFL)
+
+
 def _start_worker() -> None:
     """Each worker's first act: its own signal handling, then the signals it was born holding back."""
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, and it stops us
     for stop in _STOPS:
-        signal.signal(stop, _stop_worker)
+        signal.signal(stop, signal.SIG_DFL)  # not the parent's handlers: see _stoppable
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
 
