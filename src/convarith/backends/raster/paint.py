@@ -11,25 +11,123 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw
 
-from convarith.backends.raster.ops import Label, Op, Shapes
+from convarith.backends.raster.ops import Label, Op
+from convarith.figure.primitives import Color
 from convarith.pixels.boxes import Box, intersection, shift
 
-__all__ = ["composite", "layered", "paint"]
+__all__ = ["Call", "LayeredCache", "composite", "layered", "paint", "plan", "run"]
 
 
-def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> None:
-    """Draw ``ops`` (supersampled pixels) onto ``image``, whose corner is at ``origin``."""
+@dataclass(frozen=True, slots=True)
+class _Fill:
+    """An opaque polygon: whole-pixel vertices, relative to the image's corner."""
+
+    points: tuple[tuple[int, int], ...]
+    color: Color
+
+
+@dataclass(frozen=True, slots=True)
+class _Blend:
+    """A translucent polygon, blended into the image pixel by pixel."""
+
+    points: tuple[tuple[int, int], ...]
+    ink: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Masked:
+    """Translucent polygons drawn into one mask over ``box``, then blended once."""
+
+    box: Box
+    polygons: tuple[tuple[tuple[int, int], ...], ...]
+    alpha: int
+    color: Color
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A label, painted at ``origin``'s offset."""
+
+    op: Label
+    origin: tuple[int, int]
+
+
+Call = _Fill | _Blend | _Masked | _Text
+"""One drawing call, with every argument it hands to Pillow: see :func:`plan`."""
+
+
+def _whole(polygon: Sequence[tuple[float, float]], dx: int, dy: int) -> tuple[tuple[int, int], ...]:
+    # Pillow truncates every vertex to an int (toward zero) before it fills a
+    # polygon (``_draw_polygon`` in its C core); truncating here first hands
+    # it the same vertices, and makes two calls that draw alike compare equal.
+    return tuple((int(x - dx), int(y - dy)) for x, y in polygon)
+
+
+def plan(ops: Sequence[Op], origin: tuple[int, int], size: tuple[int, int]) -> tuple[Call, ...]:
+    """The drawing calls that paint ``ops`` onto an image of ``size`` whose corner is at ``origin``.
+
+    A plan holds every argument of its calls, so two equal plans paint
+    equal pixels onto equal images: :class:`LayeredCache` keys on them.
+
+    Examples
+    --------
+    >>> from convarith.backends.raster.ops import Shapes
+    >>> square = Shapes((((1.5, 0), (5.9, 0), (5.9, 4), (1.5, 4)),), (0, 0, 255), 1.0, (1, 0, 6, 4))
+    >>> plan([square], (0, 0), (8, 8)) == plan([square], (0, 0), (8, 8))
+    True
+    >>> plan([square], (0, 0), (8, 8))[0].points
+    ((1, 0), (5, 0), (5, 4), (1, 4))
+    """
     ox, oy = origin
-    plain = ImageDraw.Draw(image)
-    # The blending drawer is made when first needed: making one costs as much as a polygon.
-    blend: ImageDraw.ImageDraw | None = None
+    calls: list[Call] = []
     for op in ops:
         alpha = round(op.opacity * 255)
         if isinstance(op, Label):
-            position = (op.position[0] - ox, op.position[1] - oy)
+            calls.append(_Text(op, origin))
+        elif alpha >= 255:
+            calls.extend(_Fill(_whole(polygon, ox, oy), op.color) for polygon in op.polygons)
+        elif len(op.polygons) == 1:
+            calls.append(_Blend(_whole(op.polygons[0], ox, oy), (*op.color, alpha)))
+        else:
+            # Overlapping parts of one translucent stroke (dash ends, joins) must
+            # not darken twice: they go into one mask, and the colour is blended once.
+            left = max(math.floor(op.bounds[0] - ox) - 1, 0)
+            top = max(math.floor(op.bounds[1] - oy) - 1, 0)
+            right = min(math.ceil(op.bounds[2] - ox) + 2, size[0])
+            bottom = min(math.ceil(op.bounds[3] - oy) + 2, size[1])
+            if left < right and top < bottom:
+                dx, dy = ox + left, oy + top
+                polygons = tuple(_whole(polygon, dx, dy) for polygon in op.polygons)
+                calls.append(_Masked((left, top, right, bottom), polygons, alpha, op.color))
+    return tuple(calls)
+
+
+def run(image: Image.Image, calls: Sequence[Call]) -> None:
+    """Make the drawing calls of a :func:`plan` on ``image``."""
+    plain = ImageDraw.Draw(image)
+    # The blending drawer is made when first needed: making one costs as much as a polygon.
+    blend: ImageDraw.ImageDraw | None = None
+    for call in calls:
+        if isinstance(call, _Fill):
+            plain.polygon(call.points, fill=call.color)
+        elif isinstance(call, _Blend):
+            blend = blend or ImageDraw.Draw(image, "RGBA")
+            blend.polygon(call.points, fill=call.ink)
+        elif isinstance(call, _Masked):
+            left, top, right, bottom = call.box
+            mask = Image.new("L", (right - left, bottom - top), 0)
+            draw = ImageDraw.Draw(mask)
+            for polygon in call.polygons:
+                draw.polygon(polygon, fill=call.alpha)
+            image.paste(call.color, call.box, mask)
+        else:
+            op, origin = call.op, call.origin
+            alpha = round(op.opacity * 255)
+            position = (op.position[0] - origin[0], op.position[1] - origin[1])
             if alpha >= 255:
                 if not _stamp(image, op, origin):
                     plain.text(position, op.text, fill=op.color, font=op.font, anchor=op.anchor)
@@ -38,15 +136,11 @@ def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> Non
                 blend.text(
                     position, op.text, fill=(*op.color, alpha), font=op.font, anchor=op.anchor
                 )
-        elif alpha >= 255:
-            for polygon in op.polygons:
-                plain.polygon([(x - ox, y - oy) for x, y in polygon], fill=op.color)
-        elif len(op.polygons) == 1:
-            shifted = [(x - ox, y - oy) for x, y in op.polygons[0]]
-            blend = blend or ImageDraw.Draw(image, "RGBA")
-            blend.polygon(shifted, fill=(*op.color, alpha))
-        else:
-            _paint_translucent(image, op, origin, alpha)
+
+
+def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> None:
+    """Draw ``ops`` (supersampled pixels) onto ``image``, whose corner is at ``origin``."""
+    run(image, plan(ops, origin, image.size))
 
 
 #: Labels' glyph masks kept for reuse, at most this many.
@@ -106,23 +200,6 @@ def _glyph_mask(op: Label) -> tuple[Image.Image, int, int] | None:
     return mask, left, top
 
 
-def _paint_translucent(image: Image.Image, op: Shapes, origin: tuple[int, int], alpha: int) -> None:
-    # Overlapping parts of one translucent stroke (dash ends, joins) must not
-    # darken twice: draw them all into one mask, then blend the colour once.
-    left = max(math.floor(op.bounds[0] - origin[0]) - 1, 0)
-    top = max(math.floor(op.bounds[1] - origin[1]) - 1, 0)
-    right = min(math.ceil(op.bounds[2] - origin[0]) + 2, image.width)
-    bottom = min(math.ceil(op.bounds[3] - origin[1]) + 2, image.height)
-    if left >= right or top >= bottom:
-        return
-    mask = Image.new("L", (right - left, bottom - top), 0)
-    draw = ImageDraw.Draw(mask)
-    dx, dy = origin[0] + left, origin[1] + top
-    for polygon in op.polygons:
-        draw.polygon([(x - dx, y - dy) for x, y in polygon], fill=alpha)
-    image.paste(op.color, (left, top, right, bottom), mask)
-
-
 def layered(ops: Sequence[Op], box: Box, factor: int) -> tuple[Image.Image, Image.Image]:
     """``ops`` over ``box`` as (colour drawn on black, transmittance), reduced.
 
@@ -137,13 +214,61 @@ def layered(ops: Sequence[Op], box: Box, factor: int) -> tuple[Image.Image, Imag
     ((128, 0, 0), (127, 127, 127))
     """
     size = ((box[2] - box[0]) * factor, (box[3] - box[1]) * factor)
-    origin = (box[0] * factor, box[1] * factor)
+    return _layered(plan(ops, (box[0] * factor, box[1] * factor), size), size, factor)
+
+
+def _layered(
+    calls: Sequence[Call], size: tuple[int, int], factor: int
+) -> tuple[Image.Image, Image.Image]:
     black = Image.new("RGB", size, (0, 0, 0))
     white = Image.new("RGB", size, (255, 255, 255))
-    paint(black, ops, origin)
-    paint(white, ops, origin)
+    run(black, calls)
+    run(white, calls)
     color = black.reduce(factor)
     return color, ImageChops.subtract(white.reduce(factor), color)
+
+
+class LayeredCache:
+    """:func:`layered` for the frames of one figure, each distinct drawing made once.
+
+    A frame's dynamic layer above a static one (an output cell's highlight)
+    is drawn onto black and onto white at the supersampled size, and the
+    same highlight comes back, whole pixels apart, in frame after frame:
+    what it draws depends only on the :func:`plan` of its drawing calls
+    relative to its box (Pillow truncates vertices to whole pixels), so
+    equal plans share one result.  At most ``limit`` output pixels are kept.
+
+    Examples
+    --------
+    >>> from convarith.backends.raster.ops import Shapes
+    >>> square = lambda x: Shapes((((x, 0), (x + 8, 0), (x + 8, 8), (x, 8)),), (255, 0, 0), 0.5,
+    ...                           (x, 0, x + 8, 8))
+    >>> cache = LayeredCache()
+    >>> first = cache.layered([square(4)], (0, 0, 4, 3), 4)
+    >>> cache.layered([square(16)], (3, 0, 7, 3), 4) is first
+    True
+    """
+
+    def __init__(self, limit: int = 4_000_000) -> None:
+        self.limit = limit
+        self._kept: dict[tuple[object, ...], tuple[Image.Image, Image.Image]] = {}
+        self._pixels = 0
+
+    def layered(self, ops: Sequence[Op], box: Box, factor: int) -> tuple[Image.Image, Image.Image]:
+        """:func:`layered` (the same images, shared: do not change them)."""
+        size = ((box[2] - box[0]) * factor, (box[3] - box[1]) * factor)
+        calls = plan(ops, (box[0] * factor, box[1] * factor), size)
+        key = (size, factor, calls)
+        found = self._kept.get(key)
+        if found is None:
+            found = _layered(calls, size, factor)
+            pixels = found[0].width * found[0].height
+            if self._pixels + pixels > self.limit:
+                self._kept.clear()
+                self._pixels = 0
+            self._kept[key] = found
+            self._pixels += pixels
+        return found
 
 
 def composite(

@@ -37,7 +37,7 @@ from PIL import Image
 
 from convarith.backends.raster.compile import compile_primitive
 from convarith.backends.raster.ops import Op
-from convarith.backends.raster.paint import composite, layered, paint
+from convarith.backends.raster.paint import LayeredCache, composite, layered, paint
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_RASTER_PIXELS, MAX_SUPERSAMPLED_PIXELS, check_scale
 from convarith.figure.checks import check_frame
@@ -93,8 +93,10 @@ class _Canvas:
         unit: float,
         background: Color,
         compiled: dict[Primitive, list[Op]],
+        layered_cache: LayeredCache,
     ) -> None:
         self._compiled = compiled
+        self._layered = layered_cache
         self.size = size
         self.supersample = factor
         self.frame_count = figure.frame_count
@@ -259,7 +261,7 @@ class _Canvas:
             if isinstance(entry, _Overlay):
                 composite(region, dirty, entry.box, entry.color, entry.transmittance)
             elif entry[1] is not None:
-                color, transmittance = layered(entry[0], entry[1], self.supersample)
+                color, transmittance = self._layered.layered(entry[0], entry[1], self.supersample)
                 composite(region, dirty, entry[1], color, transmittance)
         return dirty, region
 
@@ -322,16 +324,19 @@ class Rasterizer:
         self.transparent = figure.background is None
         self._figure = figure
         compiled: dict[Primitive, list[Op]] = {}
+        layered_cache = LayeredCache()  # drawn on black and white: shared by both canvases
         unit = scale * factor
         if self.transparent:
             self._canvases = [
-                _Canvas(figure, self.size, factor, unit, color, compiled)
+                _Canvas(figure, self.size, factor, unit, color, compiled, layered_cache)
                 for color in ((0, 0, 0), (255, 255, 255))
             ]
             self._static = _alpha(*(c.static for c in self._canvases))
         else:
             assert figure.background is not None
-            self._canvases = [_Canvas(figure, self.size, factor, unit, figure.background, compiled)]
+            self._canvases = [
+                _Canvas(figure, self.size, factor, unit, figure.background, compiled, layered_cache)
+            ]
             self._static = self._canvases[0].static
         self._palette: Image.Image | None = None
         self._rgba_palette: list[Rgba] | None = None
