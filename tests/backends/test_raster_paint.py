@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 import convarith.backends.raster.paint as paint_module
 from convarith.backends.raster.ops import Shapes
-from convarith.backends.raster.paint import LayeredCache, layered, paint, plan
+from convarith.backends.raster.paint import LayeredCache, layered, paint, plan, run
 from convarith.backends.raster.rasterizer import Rasterizer
 from convarith.gallery.catalogue import ALL
 
@@ -69,6 +69,10 @@ def test_equal_plans_paint_equal_pixels() -> None:
         paint(image, [op], origin)
         key = plan([op], origin, image.size)
         got = image.tobytes()
+        # Its plan, run, paints what painting without a plan paints.
+        planned = background.copy()
+        run(planned, key)
+        assert planned.tobytes() == got
         if key in seen:
             assert seen[key] == got
         seen[key] = got
