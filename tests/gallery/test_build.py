@@ -330,3 +330,25 @@ def test_a_worker_handles_stops_only_while_it_renders() -> None:
         assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
     assert idle == signal.SIG_DFL
     assert busy is _stop_worker
+
+
+def test_a_worker_told_to_stop_exits_even_if_the_stop_was_swallowed() -> None:
+    # A stop handled inside a finalizer raises where Python drops the
+    # exception: the task runs on, and the worker must still not go back to
+    # waiting for tasks.
+    import contextlib
+    import signal
+
+    from convarith.gallery.build import _stop_worker, _stoppable
+
+    finished = []
+    with pytest.raises(SystemExit) as stopped, _stoppable():
+        with contextlib.suppress(SystemExit):  # what an exception in a finalizer comes to
+            _stop_worker(signal.SIGTERM, None)
+        finished.append(True)
+    assert finished == [True]
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    # The next task starts afresh.
+    with _stoppable():
+        pass

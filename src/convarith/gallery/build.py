@@ -244,10 +244,15 @@ def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:
 _STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+#: The stop a rendering worker was told, if any (see :func:`_stoppable`).
+_told: list[int] = []
+
+
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
     """A worker told to stop: unwind (discarding what it half wrote), then exit quietly."""
     for stop in _STOPS:
         signal.signal(stop, signal.SIG_IGN)  # the clean-up is not itself interrupted
+    _told.append(signum)
     raise SystemExit(128 + signum)  # a worker exits on SystemExit without a traceback
 
 
@@ -262,7 +267,14 @@ def _stoppable() -> Generator[None, None, None]:
     in a test that stops a build on two workers).  Between tasks a worker has
     nothing to discard, so there the signal keeps its default action and
     ends the process at once.
+
+    Python drops an exception raised where it cannot propagate (a
+    finalizer, a callback): a stop handled there would leave the worker
+    rendering on with stops ignored, and then waiting for a task that never
+    comes.  So a worker that was told to stop exits when its task ends,
+    whatever became of the exception.
     """
+    _told.clear()
     for stop in _STOPS:
         signal.signal(stop, _stop_worker)
     try:
@@ -270,6 +282,8 @@ def _stoppable() -> Generator[None, None, None]:
     finally:
         for stop in _STOPS:
             signal.signal(stop, signal.SIG_DFL)
+        if _told:
+            raise SystemExit(128 + _told[0])
 
 
 def _start_worker() -> None:
