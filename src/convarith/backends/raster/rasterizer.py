@@ -249,14 +249,19 @@ class _Canvas:
         dirty = union([head_box, *(i[1] for i in later if not isinstance(i, _Overlay))])
         if dirty is None:
             return None
-        region = self._under_reduced.crop(dirty)
-        if head_box is not None:
+        if head_box is None:
+            region = self._under_reduced.crop(dirty)
+        else:
             assert self._under is not None
             f = self.supersample
             scaled = (head_box[0] * f, head_box[1] * f, head_box[2] * f, head_box[3] * f)
             crop = self._under.crop(scaled)
             paint(crop, head_ops, scaled[:2])
-            region.paste(crop.reduce(f), (head_box[0] - dirty[0], head_box[1] - dirty[1]))
+            if head_box == dirty:  # as in most frames: the head's region is the whole of it
+                region = crop.reduce(f)
+            else:
+                region = self._under_reduced.crop(dirty)
+                region.paste(crop.reduce(f), (head_box[0] - dirty[0], head_box[1] - dirty[1]))
         for entry in later:
             if isinstance(entry, _Overlay):
                 composite(region, dirty, entry.box, entry.color, entry.transmittance)
