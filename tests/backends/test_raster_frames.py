@@ -229,3 +229,51 @@ def test_each_frame_notes_where_it_may_differ_from_the_static_image(
         assert differ.any()
         differ[top:bottom, left:right] = False
         assert not differ.any()  # outside both boxes, the two frames agree
+
+
+def _rect(x: float, y: float, w: float, h: float, color, opacity: float = 1.0):  # type: ignore[no-untyped-def]
+    from convarith.figure.primitives import Polygon
+
+    return Polygon(
+        ((x, y), (x + w, y), (x + w, y + h), (x, y + h)), fill=color, fill_opacity=opacity
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_frame_equals_its_layers_drawn_as_a_static_figure(seed: int) -> None:
+    # Whatever the dirty box of a frame's first dynamic layers ("head") and
+    # that of a later one: the same box, the head inside it, sharing its
+    # corner or not.  Rectangles on whole pixels, so that where a box puts
+    # the image's corner changes no pixel, and the frame must equal the
+    # figure drawn with that frame's primitives in static layers (kept
+    # apart by empty dynamic layers, so that each is laid over as before).
+    rng = np.random.default_rng(seed)
+    below = StaticLayer(tuple(_rect(2 * i, 0, 2, 40, (30 * i % 256, 90, 200)) for i in range(20)))
+    above = StaticLayer((_rect(0, 18, 40, 3, (250, 200, 0), 0.7),))
+    heads, laters = [], []
+    for _ in range(5):
+        x, y = (int(v) for v in rng.integers(0, 30, 2))
+        w, h = (int(v) for v in rng.integers(1, 10, 2))
+        heads.append((_rect(x, y, w, h, (200, 0, 0), 0.5), _rect(x + 1, y, 1, h, (0, 0, 0))))
+        kind = rng.integers(0, 3)
+        if kind == 0:  # the same box
+            later = (_rect(x, y, w, h, (0, 150, 0), 0.4),)
+        elif kind == 1:  # the same corner, larger
+            later = (_rect(x, y, w + 5, h + 3, (0, 150, 0), 0.4),)
+        else:  # elsewhere
+            later = (_rect(39 - x, 39 - y, w, 1, (0, 150, 0), 0.4),)
+        laters.append(later)
+    figure = Figure(
+        40, 40, (below, DynamicLayer(tuple(heads)), above, DynamicLayer(tuple(laters))), (100,) * 5
+    )
+    raster = Rasterizer(figure, scale=1.0)
+    nothing = DynamicLayer(((),))
+    for index in range(5):
+        drawn = Figure(
+            40,
+            40,
+            (below, StaticLayer(heads[index]), nothing, above, nothing, StaticLayer(laters[index])),
+            (100,),
+        )
+        expected = Rasterizer(drawn, scale=1.0).static_image()
+        assert raster.frame(index).tobytes() == expected.tobytes(), (seed, index)
