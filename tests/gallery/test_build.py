@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -304,51 +305,117 @@ def test_a_finished_build_lets_its_workers_exit_without_signals(
     assert terminated == []
 
 
-def _stop_handling() -> tuple[object, object]:
-    """In a worker: what SIGTERM does between tasks, and while a task runs."""
-    import signal
-
-    from convarith.gallery.build import _stoppable
-
-    idle = signal.getsignal(signal.SIGTERM)
-    with _stoppable():
-        busy = signal.getsignal(signal.SIGTERM)
-    return idle, busy
-
-
-@pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX")
-def test_a_worker_handles_stops_only_while_it_renders() -> None:
-    # A handler that is pending while the worker goes into its wait for the
-    # next task never runs: between tasks the stop must end the worker itself.
-    import multiprocessing
+def _swallowing_first_stop() -> None:
+    """A worker's set-up that loses its first SIGTERM, as a signal missed by a wait is lost."""
     import signal
 
     from convarith.gallery.build import _start_worker, _stop_worker
 
-    with multiprocessing.get_context("fork").Pool(1, initializer=_start_worker) as pool:
-        idle, busy = pool.apply(_stop_handling)
-        assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
-    assert idle == signal.SIG_DFL
-    assert busy is _stop_worker
+    _start_worker()
+
+    def lose_first(signum, frame):  # type: ignore[no-untyped-def]
+        signal.signal(signum, _stop_worker)
+
+    signal.signal(signal.SIGTERM, lose_first)
 
 
-def test_a_worker_told_to_stop_exits_even_if_the_stop_was_swallowed() -> None:
+def _forever(seconds: float) -> None:
+    while True:
+        time.sleep(seconds)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX")
+def test_a_stopping_build_tells_its_workers_again_until_they_stop() -> None:
+    # A worker that missed the first SIGTERM (a stop that came just before
+    # it began to wait is noted, not handled, until the wait ends) must not
+    # leave the build waiting for it for good.
+    import multiprocessing
+    import threading
+
+    from convarith.gallery.build import _terminate
+
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=_swallowing_first_stop)
+    pool.apply_async(_forever, (0.01,))
+    time.sleep(0.5)  # the task is running
+    [worker] = pool._pool
+    stopping = threading.Thread(target=_terminate, args=(pool,), daemon=True)
+    stopping.start()
+    stopping.join(30)
+    if stopping.is_alive():
+        os.kill(worker.pid, 9)
+    assert not stopping.is_alive(), "the worker that missed a stop was never told again"
+    assert worker.exitcode == 128 + 15
+
+
+_GROUP_STOPPED = """
+import signal, sys
+signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+from convarith.gallery.build import build_gallery
+from convarith.gallery.catalogue import ALL
+by = {item.name: item for item in ALL}
+items = [by["full_padding_no_strides"], by["no_padding_no_strides"]]
+build_gallery(sys.argv[1], ["gif", "png"], items=items, jobs=2, force=True)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_a_build_stopped_as_a_group_while_a_worker_is_idle_ends(tmp_path) -> None:
+    # SIGTERM to the whole group (timeout, a CI runner) when one worker has
+    # finished and waits for a task: holding the task queue's lock, it must
+    # unwind (letting the lock go), not just die, or the build waits for good.
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "g"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _GROUP_STOPPED, str(out)],
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "gif" / "no_padding_no_strides.gif").exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        time.sleep(0.2)  # the short one's worker now waits for a task
+        os.killpg(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+
+
+def test_a_worker_told_to_stop_exits_even_if_the_stop_was_swallowed(monkeypatch) -> None:
     # A stop handled inside a finalizer raises where Python drops the
     # exception: the task runs on, and the worker must still not go back to
     # waiting for tasks.
     import contextlib
     import signal
 
-    from convarith.gallery.build import _stop_worker, _stoppable
+    import convarith.gallery.build as build
 
-    finished = []
-    with pytest.raises(SystemExit) as stopped, _stoppable():
+    def render(task):  # type: ignore[no-untyped-def]
         with contextlib.suppress(SystemExit):  # what an exception in a finalizer comes to
-            _stop_worker(signal.SIGTERM, None)
+            build._stop_worker(signal.SIGTERM, None)
         finished.append(True)
+        return []
+
+    finished: list[bool] = []
+    previous = {stop: signal.getsignal(stop) for stop in build._STOPS}
+    monkeypatch.setattr(build, "_render", render)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            build._render_indexed((0, None))  # type: ignore[arg-type]
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+        build._told.clear()
     assert finished == [True]
     assert stopped.value.code == 128 + signal.SIGTERM
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    # The next task starts afresh.
-    with _stoppable():
-        pass

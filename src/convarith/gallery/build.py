@@ -236,54 +236,33 @@ def _import_renderers() -> None:
 
 def _render_indexed(job: tuple[int, _Task]) -> tuple[int, list[str]]:
     index, task = job
-    with _stoppable():
-        return index, _render(task)
+    result = index, _render(task)
+    if _told:
+        # Told to stop, but the exception went where Python drops it (a
+        # finalizer, a callback) and the task ran on: exit now rather than wait
+        # for a task that will never come.
+        raise SystemExit(128 + _told[0])
+    return result
 
 
 #: The signals that stop a worker (SIGINT is left to the parent, which then stops the workers).
 _STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
-
-#: The stop a rendering worker was told, if any (see :func:`_stoppable`).
+#: The stops a worker was told (see :func:`_render_indexed`).
 _told: list[int] = []
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    """A worker told to stop: unwind (discarding what it half wrote), then exit quietly."""
+    """A worker told to stop: unwind (discarding what it half wrote), then exit quietly.
+
+    An idle worker unwinds too: it waits for its next task holding the task
+    queue's lock, and only unwinding lets the lock go (a worker that just
+    died with it would leave the build waiting for it for good).
+    """
     for stop in _STOPS:
         signal.signal(stop, signal.SIG_IGN)  # the clean-up is not itself interrupted
     _told.append(signum)
     raise SystemExit(128 + signum)  # a worker exits on SystemExit without a traceback
-
-
-@contextlib.contextmanager
-def _stoppable() -> Generator[None, None, None]:
-    """While a worker renders: a stop unwinds it (see :func:`_stop_worker`); between tasks it just ends it.
-
-    A Python handler runs only once the interpreter gets control back.  A
-    worker waiting for its next task waits in a semaphore, and a stop that
-    came just before that wait began was never handled: the worker waited
-    for good, and the parent with it, waiting for the worker to exit (seen
-    in a test that stops a build on two workers).  Between tasks a worker has
-    nothing to discard, so there the signal keeps its default action and
-    ends the process at once.
-
-    Python drops an exception raised where it cannot propagate (a
-    finalizer, a callback): a stop handled there would leave the worker
-    rendering on with stops ignored, and then waiting for a task that never
-    comes.  So a worker that was told to stop exits when its task ends,
-    whatever became of the exception.
-    """
-    _told.clear()
-    for stop in _STOPS:
-        signal.signal(stop, _stop_worker)
-    try:
-        yield
-    finally:
-        for stop in _STOPS:
-            signal.signal(stop, signal.SIG_DFL)
-        if _told:
-            raise SystemExit(128 + _told[0])
 
 
 def _start_worker() -> None:
@@ -291,7 +270,7 @@ def _start_worker() -> None:
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, and it stops us
     for stop in _STOPS:
-        signal.signal(stop, signal.SIG_DFL)  # not the parent's handlers: see _stoppable
+        signal.signal(stop, _stop_worker)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
 
@@ -330,7 +309,49 @@ def _run(tasks: list[_Task], jobs: int | None) -> Generator[tuple[int, list[str]
         if finished:
             _close(pool)
         else:
-            pool.terminate()  # SIGTERM to each worker, then waits for them
+            _terminate(pool)
+
+
+#: How often a stopping build tells its workers again, in seconds.
+_RETELL = 0.05
+
+
+def _terminate(pool: Any) -> None:
+    """Stop the workers (SIGTERM: each discards what it was writing) and wait for them.
+
+    A Python signal handler runs when the interpreter gets control back.  A
+    stop that reaches an idle worker just before it starts waiting for its
+    next task is noted but not handled, and the worker waits on, holding the
+    task queue's lock that ``terminate`` must take first: the build hung
+    (seen now and then in a test that stops a two-worker build).  So while
+    ``terminate`` runs, a thread tells every worker again every
+    :data:`_RETELL` seconds: a signal that comes during the wait interrupts
+    it, and the noted handler runs.  Workers ignore stops once they are
+    unwinding, so telling again changes nothing else.
+    """
+    import threading
+    from multiprocessing.connection import wait
+
+    done = threading.Event()
+
+    def retell() -> None:
+        while not done.wait(_RETELL):
+            # The Pool's processes (no public name), read afresh: it may have
+            # replaced a worker that died before it was told to terminate.
+            running = [w for w in list(pool._pool) if not wait([w.sentinel], 0)]
+            if not running:
+                return
+            for worker in running:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGTERM)
+
+    thread = threading.Thread(target=retell, name="convarith-stop", daemon=True)
+    thread.start()
+    try:
+        pool.terminate()  # SIGTERM to each worker, then waits for them
+    finally:
+        done.set()
+        thread.join()
 
 
 def _close(pool: Any) -> None:
