@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 import convarith.backends.raster.paint as paint_module
 from convarith.backends.raster.ops import Shapes
-from convarith.backends.raster.paint import LayeredCache, layered, paint, plan, run
+from convarith.backends.raster.paint import LayeredCache, layered, paint, plan, run, shift_rows
 from convarith.backends.raster.rasterizer import Rasterizer
 from convarith.gallery.catalogue import ALL
 
@@ -154,3 +154,65 @@ def test_frames_are_the_same_with_and_without_shared_layered_pairs(monkeypatch) 
     # one per frame for the numerical one: its label differs from cell to cell.
     assert asked == 27
     assert drawn == 2 + 2 + 9
+
+
+def test_a_plan_moved_down_paints_a_band_as_the_whole_plan_paints_it() -> None:
+    rng = np.random.default_rng(9)
+    background = _noise((40, 64), 12)
+    for _ in range(150):
+        ops = []
+        for _ in range(int(rng.integers(1, 4))):
+            x, y = (float(v) for v in rng.uniform(-5, 40, 2))
+            kind = int(rng.integers(0, 3))
+            if kind == 0:
+                ops.append(_square(x, y, float(rng.uniform(1, 30)), 1.0))
+            elif kind == 1:
+                # A long thin slanted polygon, as a connector line is.
+                w = float(rng.uniform(0.5, 3))
+                corners = ((x, y), (x + w, y), (x + 20 + w, y + 50.3), (x + 20, y + 50.3))
+                ops.append(Shapes((corners,), (0, 0, 0), 1.0, (x, y, x + 20 + w, y + 50.3)))
+            else:
+                ops.append(_stroke(x, y, 0.45))
+        calls = plan(ops, (0, 0), background.size)
+        whole = background.copy()
+        run(whole, calls)
+        top = int(rng.integers(0, 60))
+        bottom = int(rng.integers(top + 1, 65))
+        band = background.crop((0, top, 40, bottom))
+        moved = shift_rows(calls, top)
+        assert moved is not None
+        run(band, moved)
+        assert band.tobytes() == whole.crop((0, top, 40, bottom)).tobytes()
+
+
+def test_text_is_not_moved() -> None:
+    from convarith.backends.raster.compile import compile_primitive
+    from convarith.figure.primitives import Text
+
+    [label] = compile_primitive(Text((5, 5), "7", 3.0, (0, 0, 0)), 4.0)
+    assert shift_rows(plan([label], (0, 0), (40, 40)), 4) is None
+
+
+def test_frames_drawn_in_bands_around_covered_rows_are_the_same(monkeypatch) -> None:
+    # Connector lines that run under the output map: the rows it covers
+    # whole are left undrawn, and every frame is still the same.
+    import convarith
+    from convarith.backends.raster.rasterizer import _Canvas
+
+    figure = convarith.animate("conv", (10, 10), kernel_size=3).figure
+    banded = Rasterizer(figure)
+    real = _Canvas._shown_bands
+    asked = []
+
+    def counting(self, box):  # type: ignore[no-untyped-def]
+        found = real(self, box)
+        asked.append(found is not None and found != [(box[1], box[3])])
+        return found
+
+    monkeypatch.setattr(_Canvas, "_shown_bands", counting)
+    frames = [banded.frame(n, "RGB").tobytes() for n in range(figure.frame_count)]
+    monkeypatch.setattr(_Canvas, "_shown_bands", lambda self, box: None)
+    whole = Rasterizer(figure)
+    assert frames == [whole.frame(n, "RGB").tobytes() for n in range(figure.frame_count)]
+    # Most frames were drawn in bands, so the comparison compared something.
+    assert sum(asked) > len(asked) / 2

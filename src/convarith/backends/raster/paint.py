@@ -19,7 +19,7 @@ from convarith.backends.raster.ops import Label, Op
 from convarith.figure.primitives import Color
 from convarith.pixels.boxes import Box, intersection, shift
 
-__all__ = ["Call", "LayeredCache", "composite", "layered", "paint", "plan", "run"]
+__all__ = ["Call", "LayeredCache", "composite", "layered", "paint", "plan", "run", "shift_rows"]
 
 
 #: A polygon's vertices as handed to Pillow: whole pixels in a plan, as they are when painting.
@@ -158,6 +158,38 @@ def run(image: Image.Image, calls: Iterable[Call]) -> None:
                 blend.text(
                     position, op.text, fill=(*op.color, alpha), font=op.font, anchor=op.anchor
                 )
+
+
+def shift_rows(calls: Sequence[Call], rows: int) -> tuple[Call, ...] | None:
+    """``calls`` for an image that starts ``rows`` lower; None if a call draws text.
+
+    Pillow fills a polygon row by row from its whole-pixel vertices, and
+    each row's span depends only on the row's distance from an edge's first
+    vertex: moving every vertex and the image's first row alike moves the
+    spans and nothing else (``polygon_generic`` in its C core).  So a plan
+    run on a band of an image paints what the whole plan paints in those
+    rows.  Text is placed at fractional positions and is not moved here.
+
+    Examples
+    --------
+    >>> from convarith.backends.raster.ops import Shapes
+    >>> square = Shapes((((1.5, 6), (5.9, 6), (5.9, 9), (1.5, 9)),), (0, 0, 255), 1.0, (1, 6, 6, 9))
+    >>> shift_rows(plan([square], (0, 0), (8, 12)), 4)[0].points
+    ((1, 2), (5, 2), (5, 5), (1, 5))
+    """
+    moved: list[Call] = []
+    for call in calls:
+        if isinstance(call, _Fill):
+            moved.append(_Fill(tuple([(x, y - rows) for x, y in call.points]), call.color))
+        elif isinstance(call, _Blend):
+            moved.append(_Blend(tuple([(x, y - rows) for x, y in call.points]), call.ink))
+        elif isinstance(call, _Masked):
+            left, top, right, bottom = call.box
+            box = (left, top - rows, right, bottom - rows)
+            moved.append(_Masked(box, call.polygons, call.alpha, call.color))
+        else:
+            return None
+    return tuple(moved)
 
 
 def paint(image: Image.Image, ops: Sequence[Op], origin: tuple[int, int]) -> None:

@@ -36,8 +36,17 @@ import numpy as np
 from PIL import Image
 
 from convarith.backends.raster.compile import compile_primitive
-from convarith.backends.raster.ops import Op
-from convarith.backends.raster.paint import LayeredCache, composite, layered, paint
+from convarith.backends.raster.ops import Label, Op
+from convarith.backends.raster.paint import (
+    Call,
+    LayeredCache,
+    composite,
+    layered,
+    paint,
+    plan,
+    run,
+    shift_rows,
+)
 from convarith.core.errors import ConvArithError
 from convarith.core.limits import MAX_RASTER_PIXELS, MAX_SUPERSAMPLED_PIXELS, check_scale
 from convarith.figure.checks import check_frame
@@ -71,6 +80,8 @@ SUPERSAMPLE = 4
 _PALETTE_SAMPLES = 8
 #: Compiled primitives kept per figure (a 64x64 animation has ~20k distinct ones).
 _COMPILE_CACHE = 50_000
+#: Rows of a frame's head left undrawn only from this many on (each band drawn costs calls).
+_HIDDEN_RUN = 8
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,26 @@ class _Canvas:
             if isinstance(item, _Overlay):
                 composite(static, (0, 0, *self.size), item.box, item.color, item.transmittance)
         self.static = static
+        self._hidden = self._covered() if self._head else None
+
+    def _covered(self) -> np.ndarray | None:
+        """Output pixels that a static layer above the head covers whole (None if there are none).
+
+        Laying a group over a pixel it lets no light through (transmittance 0)
+        gives the group's colour, whatever was below: the head's drawing under
+        it never shows (a 64x64 input's connector lines run under the output
+        map for a third of their length).
+        """
+        hidden: np.ndarray | None = None
+        for item in self._rest:
+            if isinstance(item, _Overlay):
+                opaque = (np.asarray(item.transmittance) == 0).all(axis=2)
+                if opaque.any():
+                    if hidden is None:
+                        hidden = np.zeros((self.size[1], self.size[0]), dtype=bool)
+                    left, top, right, bottom = item.box
+                    hidden[top:bottom, left:right] |= opaque
+        return hidden
 
     # ---- geometry -------------------------------------------------------
 
@@ -235,6 +266,43 @@ class _Canvas:
             ops.extend(self._compile_all(layer.frames[index]))
         return ops
 
+    def _shown_bands(self, box: Box) -> list[tuple[int, int]] | None:
+        """The runs of rows of ``box`` that are not covered whole; None if none is worth leaving out."""
+        if self._hidden is None:
+            return None
+        covered: np.ndarray = np.all(self._hidden[box[1] : box[3], box[0] : box[2]], axis=1)
+        if not covered.any():
+            return None
+        bands: list[tuple[int, int]] = []
+        start = box[1]
+        row = 0
+        rows = len(covered)
+        while row < rows:
+            if not covered[row]:
+                row += 1
+                continue
+            end = row
+            while end < rows and covered[end]:
+                end += 1
+            if end - row >= _HIDDEN_RUN:
+                if box[1] + row > start:
+                    bands.append((start, box[1] + row))
+                start = box[1] + end
+            row = end
+        if start == box[1]:
+            return None  # no run long enough
+        if start < box[3]:
+            bands.append((start, box[3]))
+        return bands
+
+    def _head_calls(self, ops: Sequence[Op], box: Box) -> tuple[Call, ...] | None:
+        """The head's drawing calls in its supersampled box, or None if it draws text."""
+        if any(isinstance(op, Label) for op in ops):
+            return None
+        f = self.supersample
+        size = ((box[2] - box[0]) * f, (box[3] - box[1]) * f)
+        return plan(ops, (box[0] * f, box[1] * f), size)
+
     def dirty_region(self, index: int) -> tuple[Box, Image.Image] | None:
         """The dirty box of frame ``index`` and the frame's pixels inside it (RGB)."""
         head_ops = self._frame_ops(self._head, index)
@@ -249,8 +317,21 @@ class _Canvas:
         dirty = union([head_box, *(i[1] for i in later if not isinstance(i, _Overlay))])
         if dirty is None:
             return None
+        bands = None if head_box is None else self._shown_bands(head_box)
         if head_box is None:
             region = self._under_reduced.crop(dirty)
+        elif bands is not None and (calls := self._head_calls(head_ops, head_box)) is not None:
+            # Only the bands of rows where the head shows: the rows between are
+            # covered whole by a layer above, whatever is drawn under it.
+            region = self._under_reduced.crop(dirty)
+            assert self._under is not None
+            f = self.supersample
+            for top, bottom in bands:
+                crop = self._under.crop((head_box[0] * f, top * f, head_box[2] * f, bottom * f))
+                moved = shift_rows(calls, (top - head_box[1]) * f)
+                assert moved is not None
+                run(crop, moved)
+                region.paste(crop.reduce(f), (head_box[0] - dirty[0], top - dirty[1]))
         else:
             assert self._under is not None
             f = self.supersample
