@@ -321,8 +321,8 @@ def _terminate(pool: Any) -> None:
 
     A Python signal handler runs when the interpreter gets control back.  A
     stop that reaches an idle worker just before it starts waiting for its
-    next task is noted but not handled, and the worker waits on, holding the
-    task queue's lock that ``terminate`` must take first: the build hung
+    next task is noted but not handled, and the worker waits on, for the
+    task queue's lock that ``terminate`` takes and keeps: the build hung
     (seen now and then in a test that stops a two-worker build).  So while
     ``terminate`` runs, a thread tells every worker again every
     :data:`_RETELL` seconds: a signal that comes during the wait interrupts
