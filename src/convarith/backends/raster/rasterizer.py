@@ -38,7 +38,6 @@ from PIL import Image
 from convarith.backends.raster.compile import compile_primitive
 from convarith.backends.raster.ops import Label, Op
 from convarith.backends.raster.paint import (
-    Call,
     LayeredCache,
     composite,
     layered,
@@ -270,38 +269,47 @@ class _Canvas:
         """The runs of rows of ``box`` that are not covered whole; None if none is worth leaving out."""
         if self._hidden is None:
             return None
-        covered: np.ndarray = np.all(self._hidden[box[1] : box[3], box[0] : box[2]], axis=1)
-        if not covered.any():
+        covered = np.all(self._hidden[box[1] : box[3], box[0] : box[2]], axis=1)
+        # Where runs of covered rows start and end (row numbers within the box).
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], covered.astype(np.int8), [0]))))
+        starts, ends = edges[0::2], edges[1::2]
+        long = ends - starts >= _HIDDEN_RUN
+        if not long.any():
             return None
-        bands: list[tuple[int, int]] = []
-        start = box[1]
-        row = 0
-        rows = len(covered)
-        while row < rows:
-            if not covered[row]:
-                row += 1
-                continue
-            end = row
-            while end < rows and covered[end]:
-                end += 1
-            if end - row >= _HIDDEN_RUN:
-                if box[1] + row > start:
-                    bands.append((start, box[1] + row))
-                start = box[1] + end
-            row = end
-        if start == box[1]:
-            return None  # no run long enough
-        if start < box[3]:
-            bands.append((start, box[3]))
+        bands = []
+        start = 0
+        for hidden_start, hidden_end in zip(starts[long].tolist(), ends[long].tolist()):
+            if hidden_start > start:
+                bands.append((box[1] + start, box[1] + hidden_start))
+            start = hidden_end
+        if box[1] + start < box[3]:
+            bands.append((box[1] + start, box[3]))
         return bands
 
-    def _head_calls(self, ops: Sequence[Op], box: Box) -> tuple[Call, ...] | None:
-        """The head's drawing calls in its supersampled box, or None if it draws text."""
-        if any(isinstance(op, Label) for op in ops):
-            return None
+    def _head_bands(self, ops: Sequence[Op], box: Box) -> list[tuple[int, Image.Image]]:
+        """The head drawn over what is below it and reduced: ``(first row, pixels)`` per band.
+
+        One band for the whole box, or, where a layer above covers whole runs
+        of its rows, the bands between them.  Text is drawn whole.
+        """
+        assert self._under is not None
         f = self.supersample
+        bands = None if any(isinstance(op, Label) for op in ops) else self._shown_bands(box)
+        if bands is None:
+            scaled = (box[0] * f, box[1] * f, box[2] * f, box[3] * f)
+            crop = self._under.crop(scaled)
+            paint(crop, ops, scaled[:2])
+            return [(box[1], crop.reduce(f))]
         size = ((box[2] - box[0]) * f, (box[3] - box[1]) * f)
-        return plan(ops, (box[0] * f, box[1] * f), size)
+        calls = plan(ops, (box[0] * f, box[1] * f), size)
+        drawn = []
+        for top, bottom in bands:
+            crop = self._under.crop((box[0] * f, top * f, box[2] * f, bottom * f))
+            moved = shift_rows(calls, (top - box[1]) * f)
+            assert moved is not None  # no text
+            run(crop, moved)
+            drawn.append((top, crop.reduce(f)))
+        return drawn
 
     def dirty_region(self, index: int) -> tuple[Box, Image.Image] | None:
         """The dirty box of frame ``index`` and the frame's pixels inside it (RGB)."""
@@ -317,32 +325,15 @@ class _Canvas:
         dirty = union([head_box, *(i[1] for i in later if not isinstance(i, _Overlay))])
         if dirty is None:
             return None
-        bands = None if head_box is None else self._shown_bands(head_box)
-        if head_box is None:
-            region = self._under_reduced.crop(dirty)
-        elif bands is not None and (calls := self._head_calls(head_ops, head_box)) is not None:
-            # Only the bands of rows where the head shows: the rows between are
-            # covered whole by a layer above, whatever is drawn under it.
-            region = self._under_reduced.crop(dirty)
-            assert self._under is not None
-            f = self.supersample
-            for top, bottom in bands:
-                crop = self._under.crop((head_box[0] * f, top * f, head_box[2] * f, bottom * f))
-                moved = shift_rows(calls, (top - head_box[1]) * f)
-                assert moved is not None
-                run(crop, moved)
-                region.paste(crop.reduce(f), (head_box[0] - dirty[0], top - dirty[1]))
+        bands = [] if head_box is None else self._head_bands(head_ops, head_box)
+        if head_box == dirty and len(bands) == 1 and bands[0][1].height == dirty[3] - dirty[1]:
+            region = bands[0][1]  # as in most frames: the head's region is the whole of it
         else:
-            assert self._under is not None
-            f = self.supersample
-            scaled = (head_box[0] * f, head_box[1] * f, head_box[2] * f, head_box[3] * f)
-            crop = self._under.crop(scaled)
-            paint(crop, head_ops, scaled[:2])
-            if head_box == dirty:  # as in most frames: the head's region is the whole of it
-                region = crop.reduce(f)
-            else:
-                region = self._under_reduced.crop(dirty)
-                region.paste(crop.reduce(f), (head_box[0] - dirty[0], head_box[1] - dirty[1]))
+            # Rows the bands leave out are covered whole by a layer above.
+            region = self._under_reduced.crop(dirty)
+            for top, pixels in bands:
+                assert head_box is not None
+                region.paste(pixels, (head_box[0] - dirty[0], top - dirty[1]))
         for entry in later:
             if isinstance(entry, _Overlay):
                 composite(region, dirty, entry.box, entry.color, entry.transmittance)
