@@ -44,9 +44,14 @@ ORIGINAL_PDF_BYTES = 1.63e6
 ORIGINAL_PNG_BYTES = 67e6
 
 
-def run_gallery(out: Path, *extra: str) -> tuple[float, float]:
+#: ``convarith``'s command, and the same with every frame's head left undrawn (a floor).
+CONVARITH = [sys.executable, "-m", "convarith"]
+UNDRAWN_HEADS = [sys.executable, str(Path(__file__).with_name("undrawn_heads.py"))]
+
+
+def run_gallery(out: Path, *extra: str, program: list[str] = CONVARITH) -> tuple[float, float]:
     """(CPU seconds of the process tree, wall seconds) of one ``convarith gallery --force``."""
-    command = [sys.executable, "-m", "convarith", "gallery", "--out", str(out), "--force", *extra]
+    command = [*program, "gallery", "--out", str(out), "--force", *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=CHILD_ENV)
@@ -77,6 +82,14 @@ def report_totals(runs: int) -> None:
             f"({runs} runs, default --jobs)   bar: at most 2.0 s; the original: 369 s"
         )
         print(f"  wall time   min {min(walls):.2f} s, median {statistics.median(walls):.2f} s")
+        floors = [
+            run_gallery(Path(tmp) / "undrawn", "--only", "original", program=UNDRAWN_HEADS)[0]
+            for _ in range(runs)
+        ]
+        print(
+            f"  floor       min {min(floors):.2f} s, median {statistics.median(floors):.2f} s of CPU "
+            "with no frame head drawn (bench/undrawn_heads.py): no faster head drawing goes below it"
+        )
         pdf_bytes = folder_bytes(out / "pdf", "*.pdf")
         png_bytes = folder_bytes(out / "png", "*.png")
         gif_bytes = folder_bytes(out / "gif", "*.gif")
