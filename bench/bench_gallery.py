@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,10 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# Every process measured reads its bytecode, as an installed package's do (pip
-# compiles it): with PYTHONDONTWRITEBYTECODE set in the environment, a source
-# checkout would compile itself again in every process (0.3 s of each start-up).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+from processes import CHILD_ENV, CONVARITH, UNDRAWN_HEADS, measure
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "gif"
 #: The original's outputs, for the bars (see docs/design/rendering.md).
@@ -44,21 +39,10 @@ ORIGINAL_PDF_BYTES = 1.63e6
 ORIGINAL_PNG_BYTES = 67e6
 
 
-#: ``convarith``'s command, and the same with every frame's head left undrawn (a floor).
-CONVARITH = [sys.executable, "-m", "convarith"]
-UNDRAWN_HEADS = [sys.executable, str(Path(__file__).with_name("undrawn_heads.py"))]
-
-
 def run_gallery(out: Path, *extra: str, program: list[str] = CONVARITH) -> tuple[float, float]:
     """(CPU seconds of the process tree, wall seconds) of one ``convarith gallery --force``."""
-    command = [*program, "gallery", "--out", str(out), "--force", *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=CHILD_ENV)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, wall
+    done = measure([*program, "gallery", "--out", str(out), "--force", *extra])
+    return done.cpu, done.wall
 
 
 def folder_bytes(folder: Path, pattern: str) -> int:
@@ -209,10 +193,7 @@ def one_animation(item: Any, folder: Path, stages: Stages) -> None:
 def start_up() -> float:
     """CPU seconds of a process that starts and imports what rendering needs."""
     code = "import convarith.gallery.build as b, convarith.cli.gallery; b._import_renderers()"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", code], check=True, env=CHILD_ENV)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return measure([sys.executable, "-c", code]).cpu
 
 
 def report_stages(runs: int) -> None:

@@ -12,27 +12,20 @@ sizes of the two files.  Also times each format alone.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import CONVARITH, measure
 
 
 def run(*outputs: Path) -> tuple[float, float]:
     """(wall, cpu) seconds of one ``convarith guide`` run writing ``outputs``."""
-    command = [sys.executable, "-m", "convarith", "guide"]
+    command = [*CONVARITH, "guide"]
     for path in outputs:
         command += ["-o", str(path)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    done = measure(command)
+    return done.wall, done.cpu
 
 
 def report(label: str, runs: list[tuple[float, float]]) -> None:

@@ -14,51 +14,33 @@ peak memory (maximum resident set size) come from ``getrusage(RUSAGE_CHILDREN)``
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-# Every process measured reads its bytecode, as an installed package's do (pip
-# compiles it): with PYTHONDONTWRITEBYTECODE set in the environment, a source
-# checkout would compile itself again in every process (0.3 s of each start-up).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+from processes import CONVARITH, UNDRAWN_HEADS, Measured, measure
 
 SIZES = (16, 32, 45, 64)
 
 
-#: ``convarith``'s command, and the same with every frame's head left undrawn (a floor).
-CONVARITH = [sys.executable, "-m", "convarith"]
-UNDRAWN_HEADS = [sys.executable, str(Path(__file__).with_name("undrawn_heads.py"))]
-
-
-def measure(
+def measure_animation(
     size: int, out: Path, stride: int = 1, program: list[str] = CONVARITH
-) -> tuple[float, float, int, float]:
-    command = [
-        *program,
-        "animate",
-        "conv",
-        "--input",
-        f"{size}x{size}",
-        "--kernel",
-        "3",
-        "--stride",
-        str(stride),
-        "-o",
-        str(out),
-    ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=CHILD_ENV)
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of children is the largest child so far: sizes run smallest first.
-    return seconds, max(after.ru_maxrss, before.ru_maxrss) / 1024, out.stat().st_size, cpu
+) -> Measured:
+    """A ``size``x``size`` input, 3x3 kernel, to ``out``, in a new process."""
+    return measure(
+        [
+            *program,
+            "animate",
+            "conv",
+            "--input",
+            f"{size}x{size}",
+            "--kernel",
+            "3",
+            "--stride",
+            str(stride),
+            "-o",
+            str(out),
+        ]
+    )
 
 
 def main() -> None:
@@ -68,7 +50,10 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:
-            seconds, peak, nbytes, cpu = measure(size, Path(tmp) / f"conv{size}.gif")
+            out = Path(tmp) / f"conv{size}.gif"
+            # The peak is the largest child's so far: sizes run smallest first.
+            done = measure_animation(size, out)
+            seconds, peak, nbytes, cpu = done.wall, done.peak_mb, out.stat().st_size, done.cpu
             frames = (size - 2) ** 2
             print(
                 f"{size:>4}x{size:<2} {frames:>7} {seconds:>8.2f} {cpu:>7.2f} "
@@ -79,7 +64,7 @@ def main() -> None:
     series = []
     with tempfile.TemporaryDirectory() as tmp:
         for stride in (4, 3, 2, 1):
-            _, _, _, cpu = measure(64, Path(tmp) / f"s{stride}.gif", stride)
+            cpu = measure_animation(64, Path(tmp) / f"s{stride}.gif", stride).cpu
             series.append((((64 - 3) // stride + 1) ** 2, cpu))
     n = len(series)
     mean_f = sum(f for f, _ in series) / n
@@ -99,7 +84,8 @@ def main() -> None:
     print("bar: 64x64 (3,844 frames) in at most 4 s of CPU, peak memory at most 500 MB")
     with tempfile.TemporaryDirectory() as tmp:
         floors = [
-            measure(64, Path(tmp) / "undrawn.gif", program=UNDRAWN_HEADS)[3] for _ in range(3)
+            measure_animation(64, Path(tmp) / "undrawn.gif", program=UNDRAWN_HEADS).cpu
+            for _ in range(3)
         ]
     print(
         f"floor: 64x64 with no frame head drawn (bench/undrawn_heads.py), CPU min {min(floors):.2f} s "
